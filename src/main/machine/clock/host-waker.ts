@@ -1,0 +1,86 @@
+import type { HostClock } from './host-clock';
+
+/** Calls back at a host instant, never before it. */
+export interface HostWaker {
+  arm(hostDeadlineNs: number, fire: () => void): void;
+  cancel(): void;
+}
+
+export interface PreciseWakerOptions {
+  /** How long before the deadline the coarse `setTimeout` should wake us (it fires up to ~1 ms early and late). */
+  coarseMarginNs?: number;
+  /** How long before the deadline the blocking wait ends and the final spin begins. */
+  spinMarginNs?: number;
+}
+
+/**
+ * High-resolution wakeups on the Node main thread. `setTimeout` alone has millisecond granularity: it
+ * fires up to 1 ms early and a few hundred microseconds late. So we sleep with `setTimeout` until
+ * shortly before the deadline, block in `Atomics.wait` (a futex with sub-millisecond timeouts) until a
+ * little before it, and spin on the monotonic clock for the last stretch. Nothing spins unless a
+ * deadline is due within `spinMarginNs`; nothing blocks unless one is due within `coarseMarginNs`.
+ */
+export class PreciseWaker implements HostWaker {
+  private readonly coarseMarginNs: number;
+  private readonly spinMarginNs: number;
+  private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
+  private timeout: ReturnType<typeof setTimeout> | undefined;
+  private deadline = 0;
+  private fire: (() => void) | undefined;
+
+  constructor(
+    private readonly host: HostClock,
+    options: PreciseWakerOptions = {},
+  ) {
+    this.coarseMarginNs = options.coarseMarginNs ?? 2_000_000;
+    this.spinMarginNs = options.spinMarginNs ?? 300_000;
+  }
+
+  arm(hostDeadlineNs: number, fire: () => void): void {
+    this.cancel();
+    this.deadline = hostDeadlineNs;
+    this.fire = fire;
+    this.approach();
+  }
+
+  cancel(): void {
+    if (this.timeout !== undefined) clearTimeout(this.timeout);
+    this.timeout = undefined;
+    this.fire = undefined;
+  }
+
+  private approach = (): void => {
+    this.timeout = undefined;
+    const fire = this.fire;
+    if (!fire) return;
+    const remaining = this.deadline - this.host.nowNs();
+    if (remaining > this.coarseMarginNs) {
+      this.timeout = setTimeout(this.approach, (remaining - this.coarseMarginNs) / 1e6);
+      return;
+    }
+    if (remaining > this.spinMarginNs) {
+      Atomics.wait(this.sleepCell, 0, 0, (remaining - this.spinMarginNs) / 1e6);
+    }
+    while (this.host.nowNs() < this.deadline) {
+      // final stretch: at most spinMarginNs plus whatever Atomics.wait overslept
+    }
+    this.fire = undefined;
+    fire();
+  };
+}
+
+/** For deterministic mode: run as soon as the event loop is idle (after pending I/O). */
+export class ImmediateWaker implements HostWaker {
+  private handle: ReturnType<typeof setImmediate> | undefined;
+  arm(_hostDeadlineNs: number, fire: () => void): void {
+    this.cancel();
+    this.handle = setImmediate(() => {
+      this.handle = undefined;
+      fire();
+    });
+  }
+  cancel(): void {
+    if (this.handle !== undefined) clearImmediate(this.handle);
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,212 @@
+import { EventKind, Source } from '../../../common/trace/schema';
+import type { Tracer } from '../trace';
+import { ImmediateWaker, PreciseWaker, type HostWaker } from './host-waker';
+import type { VirtualClock } from './virtual-clock';
+
+export type TimerCallback = () => void;
+
+/** A timer on the virtual clock (QEMU's timer_new_ns / timer_mod / timer_del). */
+export class Timer {
+  /** @internal ordering key among timers with the same deadline */
+  armSeq = 0;
+  /** @internal */
+  deadlineNs = -1;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    private readonly queue: TimerQueue,
+    /** @internal */ readonly callback: TimerCallback,
+  ) {}
+
+  get pending(): boolean {
+    return this.deadlineNs >= 0;
+  }
+  get deadline(): number | undefined {
+    return this.pending ? this.deadlineNs : undefined;
+  }
+  /** Arm (or re-arm) the timer for virtual time `deadlineNs`. */
+  mod(deadlineNs: number): void {
+    this.queue.arm(this, Math.max(0, Math.floor(deadlineNs)));
+  }
+  del(): void {
+    this.queue.disarm(this);
+  }
+}
+
+export interface TimerQueueOptions {
+  /** Wakes the queue at a host instant in real-time mode (default: PreciseWaker). */
+  waker?: HostWaker;
+  /** Runs deterministic warps when the event loop is idle (default: setImmediate). */
+  idleWaker?: HostWaker;
+}
+
+/**
+ * Timers ordered by virtual deadline. In real-time mode the queue arms one host wakeup for its head;
+ * in deterministic mode, once the CPU is idle and no device work is in flight, it warps the clock to
+ * the head's deadline. Timers never fire early: a timer runs only once the clock has reached its
+ * deadline, and its lateness is recorded.
+ */
+export class TimerQueue {
+  private readonly pendingTimers: Timer[] = [];
+  private readonly waker: HostWaker;
+  private readonly idleWaker: HostWaker;
+  private nextTimerId = 1;
+  private nextArmSeq = 1;
+  private holds = 0;
+  private cpuIdle = true;
+  private disposed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly trace: Tracer,
+    options: TimerQueueOptions = {},
+  ) {
+    this.waker = options.waker ?? new PreciseWaker(clock.host);
+    this.idleWaker = options.idleWaker ?? new ImmediateWaker();
+    this.unsubscribe = clock.onChange(() => this.reschedule());
+  }
+
+  create(name: string, callback: TimerCallback): Timer {
+    const timer = new Timer(this.nextTimerId++, name, this, callback);
+    this.trace.text(EventKind.TimerName, Source.Machine, timer.id, name);
+    return timer;
+  }
+
+  get size(): number {
+    return this.pendingTimers.length;
+  }
+
+  nextDeadline(): number | undefined {
+    return this.pendingTimers[0]?.deadlineNs;
+  }
+
+  /** @internal */
+  arm(timer: Timer, deadlineNs: number): void {
+    if (this.disposed) return;
+    this.remove(timer);
+    timer.deadlineNs = deadlineNs;
+    timer.armSeq = this.nextArmSeq++;
+    const i = this.insertionIndex(timer);
+    this.pendingTimers.splice(i, 0, timer);
+    this.trace.eventWide(EventKind.TimerArm, Source.Machine, timer.id, 0, deadlineNs);
+    if (i === 0) this.reschedule();
+  }
+
+  /** @internal */
+  disarm(timer: Timer): void {
+    const wasHead = this.pendingTimers[0] === timer;
+    if (!this.remove(timer)) return;
+    if (wasHead) this.reschedule();
+  }
+
+  /** Fire every timer whose deadline has been reached. Returns how many fired. */
+  runDue(): number {
+    let fired = 0;
+    for (;;) {
+      const head = this.pendingTimers[0];
+      if (!head) break;
+      const now = this.clock.now();
+      if (head.deadlineNs > now) break;
+      this.pendingTimers.shift();
+      const deadline = head.deadlineNs;
+      head.deadlineNs = -1;
+      this.trace.eventWide(EventKind.TimerFire, Source.Machine, head.id, 0, now - deadline);
+      head.callback();
+      fired++;
+    }
+    return fired;
+  }
+
+  /**
+   * Advance a clock that is not following the host (paused or deterministic) to the next deadline and
+   * fire what is due there. Returns the virtual time stepped to, or undefined if no timer is pending.
+   */
+  step(): number | undefined {
+    const head = this.pendingTimers[0];
+    if (!head) return undefined;
+    const target = head.deadlineNs;
+    this.clock.warpTo(target);
+    this.runDue();
+    this.reschedule();
+    return target;
+  }
+
+  /**
+   * Device work is in flight outside the timer queue (a factorial on its thread): deterministic warps
+   * wait until it is released, so a guest waiting for it does not see its timeouts expire instantly.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.reschedule();
+    };
+  }
+
+  /** The guest CPU is halted (waiting for an interrupt, a timer or input) or busy running code. */
+  setCpuIdle(idle: boolean): void {
+    if (idle === this.cpuIdle) return;
+    this.cpuIdle = idle;
+    this.reschedule();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe();
+    this.waker.cancel();
+    this.idleWaker.cancel();
+    for (const t of this.pendingTimers) t.deadlineNs = -1;
+    this.pendingTimers.length = 0;
+  }
+
+  private reschedule(): void {
+    this.waker.cancel();
+    this.idleWaker.cancel();
+    if (this.disposed || !this.clock.isRunning) return;
+    const head = this.pendingTimers[0];
+    if (!head) return;
+    if (this.clock.deterministic) {
+      if (this.cpuIdle && this.holds === 0) this.idleWaker.arm(0, this.warpToHead);
+      return;
+    }
+    const hostDeadline = this.clock.hostInstantOf(head.deadlineNs);
+    if (hostDeadline !== undefined) this.waker.arm(hostDeadline, this.onWake);
+  }
+
+  private readonly onWake = (): void => {
+    this.runDue();
+    this.reschedule();
+  };
+
+  private readonly warpToHead = (): void => {
+    const head = this.pendingTimers[0];
+    if (head) this.clock.warpTo(head.deadlineNs);
+    this.runDue();
+    this.reschedule();
+  };
+
+  private remove(timer: Timer): boolean {
+    if (timer.deadlineNs < 0) return false;
+    const i = this.pendingTimers.indexOf(timer);
+    if (i >= 0) this.pendingTimers.splice(i, 1);
+    timer.deadlineNs = -1;
+    return i >= 0;
+  }
+
+  private insertionIndex(timer: Timer): number {
+    let lo = 0;
+    let hi = this.pendingTimers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const other = this.pendingTimers[mid]!;
+      if (other.deadlineNs < timer.deadlineNs || (other.deadlineNs === timer.deadlineNs && other.armSeq < timer.armSeq)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

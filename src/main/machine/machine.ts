@@ -1,0 +1,208 @@
+import type { WorkerOptions } from 'node:worker_threads';
+import { MSI_ADDRESS_BASE } from '../../common/pci';
+import { EventKind, Source } from '../../common/trace/schema';
+import { monotonicHostClock, type HostClock } from './clock/host-clock';
+import type { HostWaker } from './clock/host-waker';
+import { TimerQueue } from './clock/timer-queue';
+import { VirtualClock } from './clock/virtual-clock';
+import type { WorkerFactory } from './device-host';
+import { DeviceLog, type DeviceLogChannel } from './device-log';
+import { EduDevice } from './devices/edu/edu-device';
+import type { EduProfileName } from './devices/edu/edu-profiles';
+import { IoApic } from './interrupts/ioapic';
+import { createMsiWindow, type MsiListener } from './interrupts/msi-window';
+import { IoPortSpace } from './io/port-space';
+import { AddressSpace } from './memory/address-space';
+import { GuestRam } from './memory/guest-ram';
+import { ConfigMechanism1, HostBridge } from './pci/host-bridge';
+import { PciBus } from './pci/pci-bus';
+import type { PciDevice } from './pci/pci-device';
+import { Tracer } from './trace';
+
+export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
+/** Where QEMU's pc machine puts edu with `-device edu,addr=04.0`. */
+export const EDU_SLOT = 4;
+export const HOST_BRIDGE_SLOT = 0;
+
+export type MachineState = 'running' | 'paused' | 'aborted';
+
+export interface MachineOptions {
+  /** Device threads' workers by name; edu needs 'edu-fact'. */
+  readonly workers: Readonly<Record<string, WorkerFactory>>;
+  readonly ramSize?: number;
+  readonly profile?: EduProfileName;
+  readonly dmaMask?: bigint;
+  /** Idle time warps to the next deadline; virtual time never follows the host. */
+  readonly deterministic?: boolean;
+  /** Create the machine paused (the clock stands still until resume()). */
+  readonly paused?: boolean;
+  readonly hostClock?: HostClock;
+  /** Replaces the high-resolution host waker (tests). */
+  readonly waker?: HostWaker;
+}
+
+export type MachineListener = (event: 'state' | 'reset') => void;
+
+const LOG_CHANNEL_ADDR: Readonly<Record<DeviceLogChannel, number>> = { 'guest-error': 0, stdout: 1, stderr: 2 };
+
+/**
+ * A small PC: RAM, an I/O port space, PCI bus 0 with a host bridge at 00:00.0 and the edu device at
+ * 00:04.0, an IO-APIC and the MSI window, all driven by one virtual clock. This is the whole hardware;
+ * software (firmware, kernel, tools) reaches it through the CPU's view: ports, memory, interrupts.
+ */
+export class Machine {
+  readonly trace = new Tracer();
+  readonly clock: VirtualClock;
+  readonly timers: TimerQueue;
+  readonly log: DeviceLog;
+  readonly ram: GuestRam;
+  readonly memory: AddressSpace;
+  readonly io = new IoPortSpace();
+  readonly ioapic: IoApic;
+  readonly pci: PciBus;
+  readonly hostBridge = new HostBridge();
+  readonly edu: EduDevice;
+  private machineState: MachineState;
+  private readonly listeners = new Set<MachineListener>();
+  private readonly msiListeners = new Set<MsiListener>();
+  private destroyed = false;
+
+  private constructor(private readonly options: MachineOptions) {
+    this.clock = new VirtualClock(options.hostClock ?? monotonicHostClock);
+    this.timers = new TimerQueue(this.clock, this.trace, options.waker ? { waker: options.waker } : {});
+    this.log = new DeviceLog(() => this.clock.now());
+    this.log.onLine((line) => {
+      if (line.channel !== 'stderr') this.trace.text(EventKind.GuestError, Source.Device, LOG_CHANNEL_ADDR[line.channel], line.text);
+    });
+    this.ram = new GuestRam(options.ramSize ?? DEFAULT_RAM_SIZE);
+    this.memory = new AddressSpace('system', this.ram);
+    this.memory.map(MSI_ADDRESS_BASE, createMsiWindow(MSI_ADDRESS_BASE, (m) => this.msiListeners.forEach((l) => l(m))));
+    this.ioapic = new IoApic(this.trace);
+    this.pci = new PciBus(this.memory, this.ioapic, this.trace);
+    new ConfigMechanism1(this.pci).install(this.io);
+    this.edu = new EduDevice({ profile: options.profile, dmaMask: options.dmaMask });
+    this.clock.setDeterministic(options.deterministic ?? false);
+    this.machineState = 'paused';
+  }
+
+  /** Build the machine and realize its devices (the factorial thread is running when this resolves). */
+  static async create(options: MachineOptions): Promise<Machine> {
+    const machine = new Machine(options);
+    await machine.plug(machine.hostBridge, HOST_BRIDGE_SLOT);
+    await machine.plug(machine.edu, EDU_SLOT);
+    if (!options.paused) machine.resume();
+    return machine;
+  }
+
+  get state(): MachineState {
+    return this.machineState;
+  }
+
+  // ---- run control ----------------------------------------------------------------------------------
+
+  pause(): void {
+    if (this.machineState !== 'running') return;
+    this.clock.pause();
+    this.trace.event(EventKind.ClockPause, Source.Machine, 0, 0, 0, 0);
+    this.setState('paused');
+  }
+
+  resume(): void {
+    if (this.machineState === 'aborted') throw new Error('the machine stopped on a hardware error: reset it first');
+    if (this.machineState === 'running') return;
+    this.clock.resume();
+    this.trace.event(EventKind.ClockResume, Source.Machine, 0, 0, 0, 0);
+    this.setState('running');
+  }
+
+  /** While paused: advance virtual time to the next timer deadline and fire it. */
+  step(): number | undefined {
+    if (this.machineState === 'aborted') throw new Error('the machine stopped on a hardware error: reset it first');
+    if (this.machineState === 'running' && !this.clock.deterministic) throw new Error('pause the machine before stepping');
+    const before = this.clock.now();
+    const to = this.timers.step();
+    if (to !== undefined) this.trace.eventWide(EventKind.ClockStep, Source.Machine, 0, 0, to - before);
+    return to;
+  }
+
+  setSpeed(speed: number): void {
+    this.clock.setSpeed(speed);
+    this.trace.event(EventKind.ClockSpeed, Source.Machine, 0, 0, 0, Math.round(speed * 1e6));
+  }
+
+  setDeterministic(on: boolean): void {
+    this.clock.setDeterministic(on);
+    this.trace.event(EventKind.ClockMode, Source.Machine, 0, 0, 0, on ? 1 : 0);
+  }
+
+  /**
+   * System reset with QEMU's semantics: every PCI function's configuration state goes back to
+   * power-on (command, BARs, MSI, INTx) but device registers, the DMA buffer and a running factorial
+   * are kept. After a hardware error the machine is restarted instead, with fresh device registers,
+   * as QEMU itself would have exited.
+   */
+  reset(): void {
+    const restart = this.machineState === 'aborted';
+    this.pci.reset();
+    if (restart) this.edu.powerOnReset();
+    this.trace.event(EventKind.MachineReset, Source.Machine, 0, 0, 0, restart ? 1 : 0);
+    this.listeners.forEach((l) => l('reset'));
+    if (restart) {
+      this.machineState = 'paused';
+      this.resume();
+    }
+  }
+
+  /** A device's fatal error: the machine stops, as QEMU's hw_error() aborts the process. */
+  hwError(message: string): void {
+    if (this.machineState === 'aborted') return;
+    const line = `qemu: hardware error: ${message}`;
+    this.log.write('stderr', line);
+    this.trace.text(EventKind.MachineAbort, Source.Machine, 0, line);
+    this.clock.pause();
+    this.setState('aborted');
+  }
+
+  /** Stop the factorial thread, cancel timers, release everything. Safe to call twice. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.clock.pause();
+    for (const { device } of this.pci.devices()) await device.unrealize();
+    this.timers.dispose();
+    this.listeners.clear();
+    this.msiListeners.clear();
+  }
+
+  onChange(listener: MachineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** MSI messages that reach the APIC window (the guest's interrupt entry listens here). */
+  onMsi(listener: MsiListener): () => void {
+    this.msiListeners.add(listener);
+    return () => this.msiListeners.delete(listener);
+  }
+
+  private async plug(device: PciDevice, slot: number): Promise<void> {
+    await device.realize({
+      clock: this.clock,
+      timers: this.timers,
+      trace: this.trace,
+      log: this.log,
+      hwError: (message) => this.hwError(message),
+      spawnWorker: (thread: string, options?: WorkerOptions) => {
+        const factory = this.options.workers[thread];
+        if (!factory) throw new Error(`no worker registered for device thread '${thread}'`);
+        return factory(options);
+      },
+    });
+    this.pci.plug(device, slot);
+  }
+
+  private setState(state: MachineState): void {
+    this.machineState = state;
+    this.listeners.forEach((l) => l('state'));
+  }
+}
