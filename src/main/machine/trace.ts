@@ -7,6 +7,12 @@ import { EventKind, type Source } from '../../common/trace/schema';
 export interface TraceSink {
   record(kind: EventKind, source: Source, addr: number, size: number, flags: number, lo: number, hi: number): void;
   recordText(kind: EventKind, source: Source, addr: number, flags: number, text: string): void;
+  /**
+   * Events recorded until the matching endInstant() happen at one instant (one MMIO access with all
+   * its effects, one timer callback): the sink may stamp them with a single clock read. Calls nest.
+   */
+  beginInstant?(): void;
+  endInstant?(): void;
 }
 
 const TWO_POW_32 = 0x1_0000_0000;
@@ -41,6 +47,15 @@ export class Tracer {
 
   text(kind: EventKind, source: Source, addr: number, text: string, flags = 0): void {
     this.sink?.recordText(kind, source, addr, flags, text);
+  }
+
+  /** Start an instant: everything traced until end() shares one timestamp. Always pair with end() in a finally. */
+  begin(): void {
+    this.sink?.beginInstant?.();
+  }
+
+  end(): void {
+    this.sink?.endInstant?.();
   }
 }
 
