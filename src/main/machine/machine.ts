@@ -24,7 +24,7 @@ export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
 export const EDU_SLOT = 4;
 export const HOST_BRIDGE_SLOT = 0;
 
-export type MachineState = 'running' | 'paused' | 'aborted';
+export type MachineState = 'running' | 'paused' | 'aborted' | 'destroyed';
 
 export interface MachineOptions {
   /** Device threads' workers by name; edu needs 'edu-fact'. */
@@ -65,7 +65,7 @@ export class Machine {
   private machineState: MachineState;
   private readonly listeners = new Set<MachineListener>();
   private readonly msiListeners = new Set<MsiListener>();
-  private destroyed = false;
+  private destroying: Promise<void> | undefined;
 
   private constructor(private readonly options: MachineOptions) {
     this.clock = new VirtualClock(options.hostClock ?? monotonicHostClock);
@@ -88,8 +88,13 @@ export class Machine {
   /** Build the machine and realize its devices (the factorial thread is running when this resolves). */
   static async create(options: MachineOptions): Promise<Machine> {
     const machine = new Machine(options);
-    await machine.plug(machine.hostBridge, HOST_BRIDGE_SLOT);
-    await machine.plug(machine.edu, EDU_SLOT);
+    try {
+      await machine.plug(machine.hostBridge, HOST_BRIDGE_SLOT);
+      await machine.plug(machine.edu, EDU_SLOT);
+    } catch (error) {
+      await machine.destroy();
+      throw error;
+    }
     if (!options.paused) machine.resume();
     return machine;
   }
@@ -108,7 +113,7 @@ export class Machine {
   }
 
   resume(): void {
-    if (this.machineState === 'aborted') throw new Error('the machine stopped on a hardware error: reset it first');
+    this.assertUsable();
     if (this.machineState === 'running') return;
     this.clock.resume();
     this.trace.event(EventKind.ClockResume, Source.Machine, 0, 0, 0, 0);
@@ -117,7 +122,7 @@ export class Machine {
 
   /** While paused: advance virtual time to the next timer deadline and fire it. */
   step(): number | undefined {
-    if (this.machineState === 'aborted') throw new Error('the machine stopped on a hardware error: reset it first');
+    this.assertUsable();
     if (this.machineState === 'running' && !this.clock.deterministic) throw new Error('pause the machine before stepping');
     const before = this.clock.now();
     const to = this.timers.step();
@@ -142,6 +147,7 @@ export class Machine {
    * as QEMU itself would have exited.
    */
   reset(): void {
+    if (this.machineState === 'destroyed') throw new Error('the machine has been destroyed');
     const restart = this.machineState === 'aborted';
     this.pci.reset();
     if (restart) this.edu.powerOnReset();
@@ -155,7 +161,7 @@ export class Machine {
 
   /** A device's fatal error: the machine stops, as QEMU's hw_error() aborts the process. */
   hwError(message: string): void {
-    if (this.machineState === 'aborted') return;
+    if (this.machineState === 'aborted' || this.machineState === 'destroyed') return;
     const line = `qemu: hardware error: ${message}`;
     this.log.write('stderr', line);
     this.trace.text(EventKind.MachineAbort, Source.Machine, 0, line);
@@ -163,13 +169,18 @@ export class Machine {
     this.setState('aborted');
   }
 
-  /** Stop the factorial thread, cancel timers, release everything. Safe to call twice. */
-  async destroy(): Promise<void> {
-    if (this.destroyed) return;
-    this.destroyed = true;
+  /** Stop the factorial thread, cancel timers, release everything. Every call waits for the same teardown. */
+  destroy(): Promise<void> {
+    this.destroying ??= this.teardown();
+    return this.destroying;
+  }
+
+  private async teardown(): Promise<void> {
     this.clock.pause();
-    for (const { device } of this.pci.devices()) await device.unrealize();
+    this.setState('destroyed');
     this.timers.dispose();
+    // Devices that were realized but never plugged (a failed create) are torn down too.
+    for (const device of [this.hostBridge, this.edu]) await device.unrealize();
     this.listeners.clear();
     this.msiListeners.clear();
   }
@@ -199,6 +210,11 @@ export class Machine {
       },
     });
     this.pci.plug(device, slot);
+  }
+
+  private assertUsable(): void {
+    if (this.machineState === 'aborted') throw new Error('the machine stopped on a hardware error: reset it first');
+    if (this.machineState === 'destroyed') throw new Error('the machine has been destroyed');
   }
 
   private setState(state: MachineState): void {

@@ -1,6 +1,9 @@
 import type { HostClock } from './host-clock';
 
-/** Calls back at a host instant, never before it. */
+/**
+ * Calls back at a host instant, never before it, and always from a later turn of the event loop (never
+ * from inside `arm`). One wakeup at a time: arming again replaces the previous one.
+ */
 export interface HostWaker {
   arm(hostDeadlineNs: number, fire: () => void): void;
   cancel(): void;
@@ -13,18 +16,29 @@ export interface PreciseWakerOptions {
   spinMarginNs?: number;
 }
 
+/** setTimeout clamps longer delays to 1 ms (and warns); far deadlines are approached in legs this long. */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
 /**
  * High-resolution wakeups on the Node main thread. `setTimeout` alone has millisecond granularity: it
  * fires up to 1 ms early and a few hundred microseconds late. So we sleep with `setTimeout` until
  * shortly before the deadline, block in `Atomics.wait` (a futex with sub-millisecond timeouts) until a
  * little before it, and spin on the monotonic clock for the last stretch. Nothing spins unless a
  * deadline is due within `spinMarginNs`; nothing blocks unless one is due within `coarseMarginNs`.
+ *
+ * The blocking final phase always starts from its own macrotask (a timeout, or an immediate when the
+ * deadline is already near), never inside `arm()`: arming is often done by a timer callback or an MMIO
+ * handler, and doing the wait there would block that caller, fire the callback re-entrantly inside
+ * `timer.mod()`, and let a timer that keeps re-arming itself a little ahead recurse without ever
+ * returning to the event loop. Because the final phase is synchronous, nothing on this thread can
+ * cancel or re-arm during it; the callback itself may do both.
  */
 export class PreciseWaker implements HostWaker {
   private readonly coarseMarginNs: number;
   private readonly spinMarginNs: number;
   private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
   private timeout: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
   private deadline = 0;
   private fire: (() => void) | undefined;
 
@@ -40,22 +54,36 @@ export class PreciseWaker implements HostWaker {
     this.cancel();
     this.deadline = hostDeadlineNs;
     this.fire = fire;
-    this.approach();
+    this.sleepUntilNear();
   }
 
   cancel(): void {
     if (this.timeout !== undefined) clearTimeout(this.timeout);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timeout = undefined;
+    this.immediate = undefined;
     this.fire = undefined;
+  }
+
+  /** Schedule the next look at the deadline: a coarse sleep while it is far, the next turn once near. */
+  private sleepUntilNear(): void {
+    const remaining = this.deadline - this.host.nowNs();
+    if (remaining > this.coarseMarginNs) {
+      const ms = Math.min((remaining - this.coarseMarginNs) / 1e6, MAX_TIMEOUT_MS);
+      this.timeout = setTimeout(this.approach, ms);
+    } else {
+      this.immediate = setImmediate(this.approach);
+    }
   }
 
   private approach = (): void => {
     this.timeout = undefined;
+    this.immediate = undefined;
     const fire = this.fire;
     if (!fire) return;
     const remaining = this.deadline - this.host.nowNs();
     if (remaining > this.coarseMarginNs) {
-      this.timeout = setTimeout(this.approach, (remaining - this.coarseMarginNs) / 1e6);
+      this.sleepUntilNear(); // setTimeout woke us early (or the leg was capped): sleep again
       return;
     }
     if (remaining > this.spinMarginNs) {

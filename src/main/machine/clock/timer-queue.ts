@@ -25,8 +25,10 @@ export class Timer {
   get deadline(): number | undefined {
     return this.pending ? this.deadlineNs : undefined;
   }
-  /** Arm (or re-arm) the timer for virtual time `deadlineNs`. */
+  /** Arm (or re-arm) the timer for virtual time `deadlineNs` (a deadline already past fires at once). */
   mod(deadlineNs: number): void {
+    // NaN would compare false with everything and corrupt the queue's order.
+    if (!Number.isFinite(deadlineNs)) throw new RangeError(`timer '${this.name}': deadline must be finite, got ${deadlineNs}`);
     this.queue.arm(this, Math.max(0, Math.floor(deadlineNs)));
   }
   del(): void {
@@ -85,13 +87,15 @@ export class TimerQueue {
   /** @internal */
   arm(timer: Timer, deadlineNs: number): void {
     if (this.disposed) return;
+    const wasHead = this.pendingTimers[0] === timer;
     this.remove(timer);
     timer.deadlineNs = deadlineNs;
     timer.armSeq = this.nextArmSeq++;
     const i = this.insertionIndex(timer);
     this.pendingTimers.splice(i, 0, timer);
     this.trace.eventWide(EventKind.TimerArm, Source.Machine, timer.id, 0, deadlineNs);
-    if (i === 0) this.reschedule();
+    // Moving the head later changes the next wakeup as much as arming a new head does.
+    if (i === 0 || wasHead) this.reschedule();
   }
 
   /** @internal */
@@ -101,12 +105,24 @@ export class TimerQueue {
     if (wasHead) this.reschedule();
   }
 
-  /** Fire every timer whose deadline has been reached. Returns how many fired. */
+  /**
+   * Fire, in deadline order, every timer that was pending when the pass began and whose deadline has
+   * been reached. Returns how many fired.
+   *
+   * A timer armed by a callback during the pass waits for the next one, even if it is already due: a
+   * callback that re-arms at the current time would otherwise loop here forever whenever virtual time
+   * does not move (paused, stepping, deterministic). The callers schedule the next pass.
+   *
+   * A callback that stops the clock (a device's hardware error pauses the machine) ends the pass: what
+   * is still due waits for resume or step, as it would had the pause come a moment earlier.
+   */
   runDue(): number {
+    const barrier = this.nextArmSeq;
+    const wasRunning = this.clock.isRunning;
     let fired = 0;
     for (;;) {
       const head = this.pendingTimers[0];
-      if (!head) break;
+      if (!head || head.armSeq >= barrier || (wasRunning && !this.clock.isRunning)) break;
       const now = this.clock.now();
       if (head.deadlineNs > now) break;
       this.pendingTimers.shift();
@@ -122,15 +138,16 @@ export class TimerQueue {
   /**
    * Advance a clock that is not following the host (paused or deterministic) to the next deadline and
    * fire what is due there. Returns the virtual time stepped to, or undefined if no timer is pending.
+   * A head that is already overdue (the machine paused before its wakeup ran) fires where the clock
+   * stands: time never moves back to the deadline.
    */
   step(): number | undefined {
     const head = this.pendingTimers[0];
     if (!head) return undefined;
-    const target = head.deadlineNs;
-    this.clock.warpTo(target);
-    this.runDue();
-    this.reschedule();
-    return target;
+    this.clock.warpTo(head.deadlineNs);
+    const reached = this.clock.now();
+    this.runThenReschedule();
+    return reached;
   }
 
   /**
@@ -139,6 +156,7 @@ export class TimerQueue {
    */
   hold(): () => void {
     this.holds++;
+    this.reschedule(); // a warp already queued for the idle loop must not happen now
     let released = false;
     return () => {
       if (released) return;
@@ -171,24 +189,40 @@ export class TimerQueue {
     const head = this.pendingTimers[0];
     if (!head) return;
     if (this.clock.deterministic) {
-      if (this.cpuIdle && this.holds === 0) this.idleWaker.arm(0, this.warpToHead);
+      // Timers already due fire whatever the CPU is doing; only moving time forward waits for idleness.
+      if (this.mayWarp() || head.deadlineNs <= this.clock.now()) this.idleWaker.arm(0, this.warpToHead);
       return;
     }
     const hostDeadline = this.clock.hostInstantOf(head.deadlineNs);
     if (hostDeadline !== undefined) this.waker.arm(hostDeadline, this.onWake);
   }
 
+  private mayWarp(): boolean {
+    return this.cpuIdle && this.holds === 0;
+  }
+
   private readonly onWake = (): void => {
-    this.runDue();
-    this.reschedule();
+    this.runThenReschedule();
   };
 
   private readonly warpToHead = (): void => {
     const head = this.pendingTimers[0];
-    if (head) this.clock.warpTo(head.deadlineNs);
-    this.runDue();
-    this.reschedule();
+    if (!head) return;
+    if (head.deadlineNs > this.clock.now()) {
+      if (!this.mayWarp()) return; // hold() and setCpuIdle() reschedule; this is a second line of defence
+      this.clock.warpTo(head.deadlineNs);
+    }
+    this.runThenReschedule();
   };
+
+  /** A throwing callback still propagates, but must not leave the queue without its next wakeup. */
+  private runThenReschedule(): void {
+    try {
+      this.runDue();
+    } finally {
+      this.reschedule();
+    }
+  }
 
   private remove(timer: Timer): boolean {
     if (timer.deadlineNs < 0) return false;

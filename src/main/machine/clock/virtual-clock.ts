@@ -29,16 +29,28 @@ export class VirtualClock {
     return this.virtualAt(this.host.nowNs());
   }
 
-  /** The virtual time at a given host instant (for stamping events with a host time already read). */
+  /**
+   * The virtual time at a given host instant (for stamping events with a host time already read). A host
+   * instant read before the last rebase maps to the rebase point rather than extrapolating the current
+   * segment backwards: a stale reading must not stamp a time earlier than the clock has already shown.
+   */
   virtualAt(hostNs: number): number {
-    if (!this.running || this.deterministicMode) return this.vBase;
+    if (!this.running || this.deterministicMode || hostNs <= this.hBase) return this.vBase;
     return this.vBase + Math.floor((hostNs - this.hBase) * this.rate);
   }
 
-  /** The host instant at which virtual time `vns` is reached, or undefined if it never is by itself. */
+  /**
+   * The host instant at which virtual time `vns` is reached, or undefined if it never is by itself.
+   * It is exact in the direction that matters: `virtualAt(hostInstantOf(v)) >= v`, so a timer woken at
+   * that instant is due. Division and the large host base both round, and ceil alone can land a
+   * nanosecond short, so the result is checked against `virtualAt` and nudged forward.
+   */
   hostInstantOf(vns: number): number | undefined {
     if (!this.running || this.deterministicMode) return undefined;
-    return this.hBase + Math.ceil((vns - this.vBase) / this.rate);
+    let h = this.hBase + Math.max(0, Math.ceil((vns - this.vBase) / this.rate));
+    // Steps double so that they outgrow the spacing of doubles near h (1 ns is below it after ~100 days).
+    for (let step = 1; this.virtualAt(h) < vns; step *= 2) h += step;
+    return h;
   }
 
   get isRunning(): boolean {
@@ -86,8 +98,10 @@ export class VirtualClock {
    */
   warpTo(vns: number): void {
     if (this.running && !this.deterministicMode) throw new Error('cannot warp a clock that follows the host');
+    if (!Number.isFinite(vns)) throw new RangeError(`cannot warp to ${vns}`);
     if (vns <= this.vBase) return;
-    this.vBase = vns;
+    // Time is whole nanoseconds; rounding up still reaches a fractional target.
+    this.vBase = Math.ceil(vns);
     this.emit('warp');
   }
 

@@ -66,6 +66,7 @@ export abstract class PciDevice {
   private msiCap = 0;
   private msiCapSize = 0;
   private port: PciBusPort | undefined;
+  private realized = false;
   protected host!: DeviceHost;
 
   constructor(
@@ -82,10 +83,14 @@ export abstract class PciDevice {
 
   async realize(host: DeviceHost): Promise<void> {
     this.host = host;
+    this.realized = true;
     await this.onRealize();
   }
 
+  /** Undo realize; a device that was never realized has nothing to undo. */
   async unrealize(): Promise<void> {
+    if (!this.realized) return;
+    this.realized = false;
     await this.onUnrealize();
   }
 
@@ -273,10 +278,10 @@ export abstract class PciDevice {
     c.set16(PciReg.SubsystemVendorId, id.subsystemVendorId ?? DEFAULT_SUBSYSTEM_VENDOR_ID);
     c.set16(PciReg.SubsystemId, id.subsystemId ?? DEFAULT_SUBSYSTEM_ID);
     c.set8(PciReg.InterruptPin, id.interruptPin);
-    // QEMU's defaults: a few header fields writable, and the device-specific area writable until a
-    // capability claims part of it.
+    // QEMU's defaults: cache line size, command and interrupt line writable in the header (the latency
+    // timer is not: a conventional function emulated by QEMU hardwires it to 0), and the device-specific
+    // area writable until a capability claims part of it.
     c.wmask[PciReg.CacheLineSize] = 0xff;
-    c.wmask[PciReg.LatencyTimer] = 0xff;
     c.setWmask16(PciReg.Command, COMMAND_WRITABLE);
     c.wmask[PciReg.InterruptLine] = 0xff;
     c.setW1cmask16(PciReg.Status, STATUS_W1C);

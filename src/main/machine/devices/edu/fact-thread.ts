@@ -80,6 +80,10 @@ export class FactThread {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
+    // From here on the device is going away: a late report must not act on it.
+    worker.removeAllListeners('message');
+    worker.removeAllListeners('error');
+    worker.on('error', () => {});
     Atomics.store(this.cells, FactCell.Stop, 1);
     this.ring();
     if (this.computing) await worker.terminate();
