@@ -62,7 +62,7 @@ function realQueue(hostClock: HostClock = host) {
 
 describe('PreciseWaker', () => {
   it('never fires before the host deadline, including re-arms from inside the callback', async () => {
-    const waker = new PreciseWaker(host);
+    const waker = new PreciseWaker(host, { leadNs: 0 });
     cleanups.push(() => waker.cancel());
     const delays = aheadNs(200);
     const early: number[] = [];
@@ -88,8 +88,27 @@ describe('PreciseWaker', () => {
     expect(firedInsideArm).toBe(0);
   });
 
+  it('with a lead, calls back no earlier than the deadline minus the lead (the caller finishes the wait)', async () => {
+    const lead = 50_000;
+    const waker = new PreciseWaker(host, { leadNs: lead });
+    cleanups.push(() => waker.cancel());
+    expect(waker.leadNs).toBe(lead);
+    const tooEarly: number[] = [];
+    for (const delay of aheadNs(50)) {
+      await new Promise<void>((resolve) => {
+        const deadline = host.nowNs() + delay;
+        waker.arm(deadline, () => {
+          const late = host.nowNs() - (deadline - lead);
+          if (late < 0) tooEarly.push(late);
+          resolve();
+        });
+      });
+    }
+    expect(tooEarly).toEqual([]);
+  });
+
   it('fires a deadline already past on a later turn, not inside arm()', async () => {
-    const waker = new PreciseWaker(host);
+    const waker = new PreciseWaker(host, { leadNs: 0 });
     let fired = false;
     waker.arm(host.nowNs() - MS, () => (fired = true));
     expect(fired).toBe(false);
@@ -103,7 +122,7 @@ describe('PreciseWaker', () => {
     ['near (final phase next turn)', MS / 2],
   ])('cancel before a %s deadline means no call, and leaves no timer or immediate behind', async (_label, ahead) => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;
-    const waker = new PreciseWaker(host);
+    const waker = new PreciseWaker(host, { leadNs: 0 });
     let fired = false;
     waker.arm(host.nowNs() + ahead, () => (fired = true));
     waker.cancel();
@@ -114,7 +133,7 @@ describe('PreciseWaker', () => {
   });
 
   it('re-arming replaces the previous wakeup', async () => {
-    const waker = new PreciseWaker(host);
+    const waker = new PreciseWaker(host, { leadNs: 0 });
     const calls: string[] = [];
     waker.arm(host.nowNs() + MS, () => calls.push('first'));
     await new Promise<void>((resolve) => waker.arm(host.nowNs() + 2 * MS, () => (calls.push('second'), resolve())));
@@ -123,7 +142,7 @@ describe('PreciseWaker', () => {
   });
 
   it('a callback that cancels or re-arms its own waker is safe', async () => {
-    const waker = new PreciseWaker(host);
+    const waker = new PreciseWaker(host, { leadNs: 0 });
     const calls: string[] = [];
     await new Promise<void>((resolve) =>
       waker.arm(host.nowNs() + MS, () => {
@@ -141,7 +160,7 @@ describe('PreciseWaker', () => {
     const onWarning = (w: Error) => warnings.push(w.name);
     process.on('warning', onWarning);
     cleanups.push(() => process.off('warning', onWarning));
-    const waker = new PreciseWaker(host);
+    const waker = new PreciseWaker(host, { leadNs: 0 });
     cleanups.push(() => waker.cancel());
     let fired = false;
     waker.arm(host.nowNs() + 40 * 86_400_000 * MS, () => (fired = true)); // 40 days

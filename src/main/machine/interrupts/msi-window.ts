@@ -18,5 +18,5 @@ export function createMsiWindow(base: number, deliver: MsiListener): MmioRegion 
       if (size === 4) deliver({ address: base + offset, data: value });
     },
   };
-  return new MmioRegion('msi', MSI_WINDOW_SIZE, ops, { validMin: 1, validMax: 4, unaligned: false, implMax: 4 });
+  return new MmioRegion('msi', MSI_WINDOW_SIZE, ops, { validMin: 1, validMax: 4, unaligned: false });
 }

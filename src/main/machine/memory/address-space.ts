@@ -11,6 +11,13 @@ interface Mapping {
 /** Addresses past this cannot be represented exactly as a JS number: they decode to nothing. */
 const MAX_ADDRESS = Number.MAX_SAFE_INTEGER;
 
+/** The widest naturally aligned access of at most 4 bytes that starts at `addr` and fits in `remaining`. */
+function pieceSize(addr: number, remaining: number): NarrowSize {
+  if (remaining >= 4 && addr % 4 === 0) return 4;
+  if (remaining >= 2 && addr % 2 === 0) return 2;
+  return 1;
+}
+
 /**
  * The physical address space as seen by the CPU and by bus-mastering devices: RAM from address 0, and
  * MMIO regions mapped elsewhere (PCI BARs, the MSI window). Accesses that hit nothing read 0 and are
@@ -77,27 +84,40 @@ export class AddressSpace {
     if (m) m.region.write64(addr - m.base, value, source);
   }
 
-  /** Bulk read for DMA. Bytes outside RAM come through the regions one by one; unassigned bytes read 0. */
+  /**
+   * Bulk read for DMA. Outside RAM the bytes come through the regions as the widest naturally aligned
+   * accesses of up to 4 bytes (as QEMU's memory core splits them); unassigned bytes read 0.
+   */
   readBytes(addr: bigint, length: number, source: Source): Uint8Array {
     const a = Number(addr);
     if (addr <= BigInt(MAX_ADDRESS) && this.ram.contains(a, length)) return this.ram.readBytes(a, length);
     const out = new Uint8Array(length);
-    for (let i = 0; i < length; i++) {
-      const byteAddr = addr + BigInt(i);
-      if (byteAddr > BigInt(MAX_ADDRESS)) break;
-      out[i] = this.read(Number(byteAddr), 1, source);
+    for (let i = 0; i < length; ) {
+      const pieceAddr = addr + BigInt(i);
+      if (pieceAddr > BigInt(MAX_ADDRESS)) break;
+      const size = pieceSize(Number(pieceAddr), length - i);
+      const value = this.read(Number(pieceAddr), size, source);
+      for (let b = 0; b < size; b++) out[i + b] = (value >>> (8 * b)) & 0xff;
+      i += size;
     }
     return out;
   }
 
-  /** Bulk write for DMA, with the same decoding as readBytes. */
+  /**
+   * Bulk write for DMA, with the same decoding as readBytes. A device's 4-byte store (an MSI message)
+   * thus reaches a region as one dword write, not as four byte writes the region may ignore.
+   */
   writeBytes(addr: bigint, data: Uint8Array, source: Source): void {
     const a = Number(addr);
     if (addr <= BigInt(MAX_ADDRESS) && this.ram.contains(a, data.length)) return this.ram.writeBytes(a, data);
-    for (let i = 0; i < data.length; i++) {
-      const byteAddr = addr + BigInt(i);
-      if (byteAddr > BigInt(MAX_ADDRESS)) break;
-      this.write(Number(byteAddr), 1, data[i]!, source);
+    for (let i = 0; i < data.length; ) {
+      const pieceAddr = addr + BigInt(i);
+      if (pieceAddr > BigInt(MAX_ADDRESS)) break;
+      const size = pieceSize(Number(pieceAddr), data.length - i);
+      let value = 0;
+      for (let b = size - 1; b >= 0; b--) value = value * 256 + data[i + b]!;
+      this.write(Number(pieceAddr), size, value, source);
+      i += size;
     }
   }
 

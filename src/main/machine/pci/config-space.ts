@@ -10,8 +10,9 @@ export class PciConfigSpace {
   readonly wmask = new Uint8Array(PCI_CONFIG_SPACE_SIZE);
   readonly w1cmask = new Uint8Array(PCI_CONFIG_SPACE_SIZE);
 
+  /** Bytes past the end read 0 (a dword read at 0xFF sees one byte, as in QEMU). */
   get8(offset: number): number {
-    return this.bytes[offset]!;
+    return this.bytes[offset] ?? 0;
   }
   get16(offset: number): number {
     return this.bytes[offset]! | (this.bytes[offset + 1]! << 8);
@@ -51,7 +52,7 @@ export class PciConfigSpace {
 
   /** A configuration write: only writable bits change; write-1-to-clear bits clear where 1 is written. */
   guestWrite(offset: number, size: 1 | 2 | 4, value: number): void {
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < size && offset + i < PCI_CONFIG_SPACE_SIZE; i++) {
       const at = offset + i;
       const byte = (value >>> (8 * i)) & 0xff;
       const wm = this.wmask[at]!;

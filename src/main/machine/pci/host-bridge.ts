@@ -26,6 +26,10 @@ export class HostBridge extends PciDevice {
  * Configuration mechanism #1: software writes an address (enable bit, bus, device, function, register)
  * as a dword to port 0xCF8 and moves data through ports 0xCFC-0xCFF. Only dword writes latch the
  * address; with the enable bit clear, or for any bus but 0, data reads return all ones.
+ *
+ * Odd accesses behave as on QEMU's pc machine: a narrow read of 0xCF8-0xCFB returns the low bytes of
+ * the latched address whatever the port; the data port's byte offset is ORed into the register number,
+ * address bits 1:0 included; a misaligned access inside the data port reaches the bytes it covers.
  */
 export class ConfigMechanism1 {
   private address = 0;
@@ -34,10 +38,7 @@ export class ConfigMechanism1 {
 
   install(io: IoPortSpace): void {
     io.claim(PCI_CONFIG_ADDRESS_PORT, 4, 'PCI conf1', {
-      read: (port, size) => {
-        const shift = 8 * (port - PCI_CONFIG_ADDRESS_PORT);
-        return size === 4 && shift === 0 ? this.address : (this.address >>> shift) & allOnes(size);
-      },
+      read: (_port, size) => (this.address & allOnes(size)) >>> 0,
       write: (port, size, value) => {
         if (port === PCI_CONFIG_ADDRESS_PORT && size === 4) this.address = value >>> 0;
       },
@@ -51,18 +52,18 @@ export class ConfigMechanism1 {
   private target(port: number): { slot: number; fn: number; offset: number } | undefined {
     const a = this.address;
     if (!(a & CONFIG_ENABLE) || ((a >>> 16) & 0xff) !== 0) return undefined;
-    return { slot: (a >>> 11) & 0x1f, fn: (a >>> 8) & 0x7, offset: (a & 0xfc) | (port - PCI_CONFIG_DATA_PORT) };
+    return { slot: (a >>> 11) & 0x1f, fn: (a >>> 8) & 0x7, offset: (a | (port - PCI_CONFIG_DATA_PORT)) & 0xff };
   }
 
   private dataRead(port: number, size: NarrowSize, source: Source): number {
     const t = this.target(port);
-    if (!t || (t.offset & (size - 1)) !== 0) return allOnes(size);
+    if (!t) return allOnes(size);
     return this.bus.configRead(t.slot, t.fn, t.offset, size, source);
   }
 
   private dataWrite(port: number, size: NarrowSize, value: number, source: Source): void {
     const t = this.target(port);
-    if (!t || (t.offset & (size - 1)) !== 0) return;
+    if (!t) return;
     this.bus.configWrite(t.slot, t.fn, t.offset, size, value, source);
   }
 }

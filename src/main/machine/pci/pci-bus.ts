@@ -1,7 +1,7 @@
 import { EventKind, Source } from '../../../common/trace/schema';
 import type { IoApic } from '../interrupts/ioapic';
 import type { AddressSpace } from '../memory/address-space';
-import type { NarrowSize } from '../memory/region';
+import { allOnes, type NarrowSize } from '../memory/region';
 import type { Tracer } from '../trace';
 import type { PciBusPort, PciDevice } from './pci-device';
 
@@ -85,15 +85,20 @@ export class PciBus {
   /** A configuration read: absent functions read all ones. */
   configRead(slot: number, fn: number, offset: number, size: NarrowSize, source: Source): number {
     const device = fn === 0 ? this.slots[slot] : undefined;
-    const value = device ? device.configRead(offset, size) : size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
+    const value = (device ? device.configRead(offset, size) : allOnes(size)) >>> 0;
     this.trace.event(EventKind.ConfigRead, source, configEventAddr(slot, fn, offset), size, 0, value);
-    return value >>> 0;
+    return value;
   }
 
   configWrite(slot: number, fn: number, offset: number, size: NarrowSize, value: number, source: Source): void {
-    this.trace.event(EventKind.ConfigWrite, source, configEventAddr(slot, fn, offset), size, 0, value);
-    const device = fn === 0 ? this.slots[slot] : undefined;
-    device?.configWrite(offset, size, value);
+    this.trace.begin();
+    try {
+      this.trace.event(EventKind.ConfigWrite, source, configEventAddr(slot, fn, offset), size, 0, value);
+      const device = fn === 0 ? this.slots[slot] : undefined;
+      device?.configWrite(offset, size, value);
+    } finally {
+      this.trace.end();
+    }
   }
 
   /** System reset: every function's configuration state goes back to power-on. */

@@ -216,10 +216,16 @@ export class EduDevice extends PciDevice {
   }
 
   private factDone({ result, irq }: FactDone): void {
-    this.host.trace.event(EventKind.FactFinish, Source.Device, EduReg.Factorial, 4, irq ? EventFlag.IrqRequested : 0, result);
-    this.registerChanged(EduReg.Factorial, result, Source.Device);
-    this.registerChanged(EduReg.Status, this.fact.status, Source.Device);
-    if (irq) this.raiseIrq(EduIrq.Fact, Source.Device);
+    const trace = this.host.trace;
+    trace.begin();
+    try {
+      trace.event(EventKind.FactFinish, Source.Device, EduReg.Factorial, 4, irq ? EventFlag.IrqRequested : 0, result);
+      this.registerChanged(EduReg.Factorial, result, Source.Device);
+      this.registerChanged(EduReg.Status, this.fact.status, Source.Device);
+      if (irq) this.raiseIrq(EduIrq.Fact, Source.Device);
+    } finally {
+      trace.end();
+    }
     if (!this.fact.computing) this.releaseFactHold();
   }
 
@@ -302,7 +308,7 @@ export class EduDevice extends PciDevice {
     let flags = 0;
     if (!this.profile.dmaRangeOk(deviceSide, cnt)) {
       const message = dmaRangeMessage(deviceSide, cnt);
-      this.host.trace.text(EventKind.DmaError, Source.Device, deviceSide === src ? EduReg.DmaSrc : EduReg.DmaDst, message);
+      this.host.trace.text(EventKind.DmaError, Source.Device, toRam ? EduReg.DmaSrc : EduReg.DmaDst, message);
       if (this.profile.dmaRangeError === 'abort') {
         this.host.hwError(message); // the machine stops here, RUN still set, as QEMU's abort leaves it
         return;

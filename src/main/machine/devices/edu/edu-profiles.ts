@@ -63,7 +63,7 @@ function rangeOkStrict(start: bigint, count: bigint): boolean {
   return inside(start) && end > start && inside(end);
 }
 
-const MODERN_RULES: AccessRules = { validMin: 4, validMax: 8, unaligned: false, implMax: 8 };
+const MODERN_RULES: AccessRules = { validMin: 4, validMax: 8, unaligned: false };
 
 export const EDU_PROFILES: Readonly<Record<EduProfileName, EduProfile>> = {
   upstream: {
@@ -89,8 +89,9 @@ export const EDU_PROFILES: Readonly<Record<EduProfileName, EduProfile>> = {
     summary:
       "The seed article's QEMU: 8-byte accesses split in two 4-byte ones, 1- and 2-byte reads return all ones, " +
       'DMA registers take 32 bits per access, range errors abort.',
-    // No .valid/.impl in the ops of that era: any size is accepted and split into 4-byte pieces.
-    mmioRules: { validMin: 1, validMax: 8, unaligned: false, implMax: 4 },
+    // No .valid in the ops of that era: QEMU's default let 1- to 4-byte pieces through, so an 8-byte
+    // access arrived as two dword accesses and narrow reads reached the handler.
+    mmioRules: { validMin: 1, validMax: 4, unaligned: false },
     dmaRangeOk: rangeOkStrict,
     dmaRangeError: 'abort',
     clampChannel: 'stdout',
