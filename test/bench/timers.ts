@@ -4,6 +4,8 @@ import { VirtualClock } from '../../src/main/machine/clock/virtual-clock';
 import { Tracer } from '../../src/main/machine/trace';
 import { percentile, round, sortedCopy } from './stats';
 
+import { readFileSync } from 'node:fs';
+
 export interface TimerFigures {
   timer_p50_us: number;
   timer_p99_us: number;
@@ -11,6 +13,18 @@ export interface TimerFigures {
   settimeout_p50_us: number;
   settimeout_p99_us: number;
   settimeout_early: number;
+  /** CPU time the hypervisor took from this VM during the run (Linux "steal"): a noisy host shows here. */
+  timer_run_steal_ms: number;
+}
+
+/** Total steal time of all CPUs in ms, from /proc/stat (0 where unavailable). */
+function stealMs(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    return Number(cpu[8] ?? 0) * 10; // USER_HZ = 100
+  } catch {
+    return 0;
+  }
 }
 
 /** Delays between 1 and 10 ms, the same list for both kinds of timer. */
@@ -38,6 +52,7 @@ export async function measureTimers(count = 1000): Promise<TimerFigures> {
   clock.resume();
   const ours: number[] = [];
   const plain: number[] = [];
+  const stealBefore = stealMs();
   for (const delay of delaysNs(count)) {
     await settle();
     await new Promise<void>((resolve) => {
@@ -68,5 +83,6 @@ export async function measureTimers(count = 1000): Promise<TimerFigures> {
     settimeout_p50_us: round(percentile(p, 50) / 1e3),
     settimeout_p99_us: round(percentile(p, 99) / 1e3),
     settimeout_early: plain.filter((l) => l < 0).length,
+    timer_run_steal_ms: stealMs() - stealBefore,
   };
 }
