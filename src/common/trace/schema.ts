@@ -53,6 +53,26 @@ export const EventKind = {
   TimerName: 26,
   /** Device property changed: value = string "name=value". */
   PropertyChange: 27,
+
+  // ---- guest-side events (the guest kernel's own instrumentation) ----
+  /** An interrupt handler was entered: addr = Linux irq number, value = hardware irq (GSI, or MSI hwirq). */
+  HandlerEnter: 28,
+  /** An interrupt handler returned: addr = irq, value = 1 if some handler handled it, 0 if nobody did. */
+  HandlerExit: 29,
+  /** The kernel disabled an interrupt line ("nobody cared"): addr = irq. */
+  IrqDisabled: 30,
+  /** A kernel log line: value = string (without the timestamp). */
+  Dmesg: 31,
+  /** Bytes the guest wrote to its serial console: value = string. */
+  ConsoleOutput: 32,
+  /** Bytes typed into the serial console: value = string. */
+  ConsoleInput: 33,
+  /** The shell started a command line: value = string. */
+  ShellCommand: 34,
+  /** A command line finished: value = exit status. */
+  ShellExit: 35,
+  /** The guest booted (firmware done, kernel starting). */
+  GuestBoot: 36,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 

@@ -15,8 +15,9 @@ import { IoPortSpace } from './io/port-space';
 import { AddressSpace } from './memory/address-space';
 import { GuestRam } from './memory/guest-ram';
 import { ConfigMechanism1, HostBridge } from './pci/host-bridge';
-import { PciBus } from './pci/pci-bus';
+import { PciBus, pcIntxRouting } from './pci/pci-bus';
 import type { PciDevice } from './pci/pci-device';
+import type { BoardInfo, GuestPlatform, RunState } from './platform';
 import { Tracer } from './trace';
 
 export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
@@ -24,7 +25,18 @@ export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
 export const EDU_SLOT = 4;
 export const HOST_BRIDGE_SLOT = 0;
 
-export type MachineState = 'running' | 'paused' | 'aborted' | 'destroyed';
+export type MachineState = RunState;
+
+/**
+ * What firmware knows of this board. The 32-bit PCI memory window ends where QEMU's default pc would
+ * have put the standard VGA's registers (0xfeb00000-0xfebfffff), so edu's BAR lands at 0xfea00000 as
+ * it does on a default QEMU pc.
+ */
+export const BOARD: BoardInfo = {
+  intxRoute: pcIntxRouting,
+  pciMmioWindow: { start: 0xe0000000, end: 0xfeb00000 },
+  msiAddressBase: MSI_ADDRESS_BASE,
+};
 
 export interface MachineOptions {
   /** Device threads' workers by name; edu needs 'edu-fact'. */
@@ -66,6 +78,7 @@ export class Machine {
   private readonly listeners = new Set<MachineListener>();
   private readonly msiListeners = new Set<MsiListener>();
   private destroying: Promise<void> | undefined;
+  private guestPlatform: GuestPlatform | undefined;
 
   private constructor(private readonly options: MachineOptions) {
     this.clock = new VirtualClock(options.hostClock ?? monotonicHostClock);
@@ -185,6 +198,12 @@ export class Machine {
     this.msiListeners.clear();
   }
 
+  /** The CPU's view of this machine, for guest software. */
+  get platform(): GuestPlatform {
+    this.guestPlatform ??= this.createPlatform();
+    return this.guestPlatform;
+  }
+
   onChange(listener: MachineListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -210,6 +229,36 @@ export class Machine {
       },
     });
     this.pci.plug(device, slot);
+  }
+
+  private createPlatform(): GuestPlatform {
+    const machine = this;
+    const trace = this.trace;
+    return {
+      io: this.io,
+      memory: this.memory,
+      ramSize: this.ram.size,
+      now: () => this.clock.now(),
+      createTimer: (name, callback) => this.timers.create(name, callback),
+      setCpuIdle: (idle) => this.timers.setCpuIdle(idle),
+      onLineChange: (listener) => this.ioapic.onChange(listener),
+      lineLevel: (gsi) => this.ioapic.level(gsi),
+      onMsi: (listener) => this.onMsi(listener),
+      get runState() {
+        return machine.state;
+      },
+      onRunStateChange: (listener) => this.onChange((event) => event === 'state' && listener(this.state)),
+      onReset: (listener) => this.onChange((event) => event === 'reset' && listener()),
+      // A reset request is served by the main loop, after the instruction that asked for it.
+      requestReset: () => setImmediate(() => this.state !== 'destroyed' && this.reset()),
+      board: BOARD,
+      trace: {
+        event: (kind, addr, value) => trace.eventWide(kind, Source.Guest, addr, 0, value),
+        text: (kind, addr, text) => trace.text(kind, Source.Guest, addr, text),
+        begin: () => trace.begin(),
+        end: () => trace.end(),
+      },
+    };
   }
 
   private assertUsable(): void {

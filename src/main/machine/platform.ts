@@ -3,7 +3,7 @@
  * nothing else. Port I/O, physical memory, the clock and its timers, interrupt inputs, and the board
  * facts firmware knows from its own tables. The guest imports only this file from the machine.
  */
-import type { Source } from '../../common/trace/schema';
+import type { EventKind, Source } from '../../common/trace/schema';
 
 export type NarrowSize = 1 | 2 | 4;
 
@@ -58,6 +58,17 @@ export interface GuestPlatform {
 
   /** What firmware knows about the board from its own tables. */
   readonly board: BoardInfo;
+
+  /** The guest kernel's own instrumentation (handler entry/exit, printk, console), recorded with the machine's. */
+  readonly trace: GuestTrace;
+}
+
+export interface GuestTrace {
+  event(kind: EventKind, addr: number, value: number): void;
+  text(kind: EventKind, addr: number, text: string): void;
+  /** Everything traced until end() shares one timestamp (always pair with end() in a finally). */
+  begin(): void;
+  end(): void;
 }
 
 export interface BoardInfo {
