@@ -10,6 +10,8 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'src/main/index.ts'),
+          // The headless command line runs the very bundle (and worker chunk) the app runs.
+          cli: resolve(root, 'src/main/hosts/cli/main.ts'),
         },
       },
     },

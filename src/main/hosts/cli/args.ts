@@ -1,0 +1,86 @@
+import { EDU_PROFILE_NAMES, isEduProfileName, type EduProfileName } from '../../machine/devices/edu/edu-profiles';
+
+export const USAGE = `Usage:
+  edu-lab run [options] [-x] SCRIPT|-   boot the lab, run SCRIPT in the guest like \`sh SCRIPT\`, exit with its status
+  edu-lab shell [options]               the guest's serial console on this terminal (Ctrl-A X quits)
+  edu-lab --help | --version
+
+Options:
+  --profile NAME     device profile: ${EDU_PROFILE_NAMES.join(', ')} (default upstream)
+  --deterministic    virtual time warps over idle periods: the same script gives the same times
+  --ram SIZE         guest RAM, e.g. 256M (default) or 1G
+  --device-log       print the device's guest-error messages (DMA range, clamping) on stderr
+  -x                 (run) echo each command as \`+ cmd\` on stderr before running it
+`;
+
+export interface MachineFlags {
+  readonly profile: EduProfileName;
+  readonly deterministic: boolean;
+  readonly ramSize: number;
+  readonly deviceLog: boolean;
+}
+
+export type Command =
+  | { readonly kind: 'run'; readonly script: string; readonly xtrace: boolean; readonly flags: MachineFlags }
+  | { readonly kind: 'shell'; readonly flags: MachineFlags }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' };
+
+export class UsageError extends Error {}
+
+const MIB = 1024 * 1024;
+
+/** `256M`, `1G`, `524288K` or a byte count, as a whole number of 64 KiB pages between 16 MiB and 4 GiB. */
+export function parseRamSize(text: string): number {
+  const m = /^(\d+)([KMG]?)(i?B)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`invalid RAM size '${text}' (try 256M or 1G)`);
+  const unit = { '': 1, K: 1024, M: MIB, G: 1024 * MIB }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  const bytes = Number(m[1]) * unit;
+  if (bytes < 16 * MIB || bytes > 4096 * MIB || bytes % 65536 !== 0) {
+    throw new UsageError(`RAM size must be between 16M and 4G, in whole 64K pages: '${text}'`);
+  }
+  return bytes;
+}
+
+function parseProfile(name: string): EduProfileName {
+  if (!isEduProfileName(name)) throw new UsageError(`unknown profile '${name}' (one of ${EDU_PROFILE_NAMES.join(', ')})`);
+  return name;
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') return { kind: 'help' };
+  if (verb === '--version' || verb === '-V') return { kind: 'version' };
+  if (verb !== 'run' && verb !== 'shell') throw new UsageError(`unknown command '${verb}'`);
+
+  let profile: EduProfileName = 'upstream';
+  let deterministic = false;
+  let ramSize = 256 * MIB;
+  let deviceLog = false;
+  let xtrace = false;
+  const operands: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--profile') profile = parseProfile(value());
+    else if (arg.startsWith('--profile=')) profile = parseProfile(arg.slice('--profile='.length));
+    else if (arg === '--ram') ramSize = parseRamSize(value());
+    else if (arg.startsWith('--ram=')) ramSize = parseRamSize(arg.slice('--ram='.length));
+    else if (arg === '--deterministic') deterministic = true;
+    else if (arg === '--device-log') deviceLog = true;
+    else if (arg === '-x' && verb === 'run') xtrace = true;
+    else if (arg === '-' || !arg.startsWith('-')) operands.push(arg);
+    else throw new UsageError(`unknown option '${arg}'`);
+  }
+  const flags: MachineFlags = { profile, deterministic, ramSize, deviceLog };
+  if (verb === 'shell') {
+    if (operands.length) throw new UsageError('shell takes no operands');
+    return { kind: 'shell', flags };
+  }
+  if (operands.length !== 1) throw new UsageError('run needs exactly one SCRIPT (a file, or - for standard input)');
+  return { kind: 'run', script: operands[0]!, xtrace, flags };
+}

@@ -1,0 +1,55 @@
+import { Guest, type GuestOptions } from '../guest/guest';
+import type { WorkerFactory } from '../machine/device-host';
+import type { EduProfileName } from '../machine/devices/edu/edu-profiles';
+import { Machine } from '../machine/machine';
+import { clockTimeSource, Recorder } from '../session/recorder';
+
+export interface LabOptions {
+  /** Device-thread workers (the built ones in the app, from source in tests). */
+  readonly workers: Readonly<Record<string, WorkerFactory>>;
+  /** The guest's userland and modules. */
+  readonly guest: Omit<GuestOptions, 'interactive'>;
+  readonly profile?: EduProfileName;
+  readonly deterministic?: boolean;
+  readonly ramSize?: number;
+  /** Run the shell on the serial console (the desktop app and `edu-lab shell`). */
+  readonly interactive?: boolean;
+}
+
+/**
+ * One lab: the machine, the guest running on it, and the session recording everything. The hosts
+ * (desktop app, web server, command line) talk to this object only.
+ */
+export class Lab {
+  private constructor(
+    readonly machine: Machine,
+    readonly recorder: Recorder,
+    readonly guest: Guest,
+  ) {}
+
+  static async create(options: LabOptions): Promise<Lab> {
+    // Created paused so the recorder sees everything from the first instruction on.
+    const machine = await Machine.create({
+      workers: options.workers,
+      profile: options.profile,
+      deterministic: options.deterministic,
+      ramSize: options.ramSize,
+      paused: true,
+    });
+    try {
+      const recorder = new Recorder(clockTimeSource(machine.clock));
+      machine.trace.attach(recorder);
+      machine.resume();
+      const guest = await Guest.start(machine.platform, { ...options.guest, interactive: options.interactive ?? true });
+      return new Lab(machine, recorder, guest);
+    } catch (error) {
+      await machine.destroy();
+      throw error;
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.guest.stop();
+    await this.machine.destroy();
+  }
+}
