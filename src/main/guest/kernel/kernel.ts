@@ -12,6 +12,7 @@ import { Resource } from './resource';
 import { createSysfs } from './sysfs';
 import { KernelTimers, KernelWait } from './time';
 import { Directory, Vfs } from './vfs';
+import { createDevfs } from './devfs';
 
 export const KERNEL_RELEASE = '6.1.0-edu-lab';
 export const KERNEL_VERSION = '#1 SMP PREEMPT_DYNAMIC';
@@ -25,6 +26,7 @@ export type ConsoleWriter = (text: string) => void;
  */
 export class Kernel {
   readonly release = KERNEL_RELEASE;
+  readonly hostname = 'edu-lab';
   readonly version = KERNEL_VERSION;
   readonly bootNs: number;
   readonly cpu: Cpu;
@@ -40,7 +42,7 @@ export class Kernel {
   readonly modules: ModuleLoader;
   readonly vfs: Vfs;
   /** /dev: drivers add their device nodes here. */
-  readonly dev = new Directory();
+  readonly dev: Directory;
 
   private constructor(
     readonly platform: GuestPlatform,
@@ -56,6 +58,7 @@ export class Kernel {
     this.pages = new PageAllocator(platform.ramSize);
     this.pci = new PciCore(this.io, this.irq, this.log, this.iomem);
     this.modules = new ModuleLoader(this.log);
+    this.dev = createDevfs(this.io);
     this.vfs = new Vfs(
       new Directory()
         .add('proc', createProcfs(this))

@@ -17,6 +17,8 @@ export interface KernelModule {
   readonly name: string;
   readonly description: string;
   readonly params: readonly ModuleParam[];
+  /** PCI ids the module drives (its MODULE_DEVICE_TABLE), for `lspci -k`. */
+  readonly ids?: readonly { readonly vendor: number; readonly device: number }[];
   init(params: ParamValues): Promise<void>;
   exit(): Promise<void>;
 }

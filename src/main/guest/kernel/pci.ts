@@ -107,11 +107,13 @@ export class PciCore {
   // ---- configuration space --------------------------------------------------------------------
 
   configRead(dev: { slot: number; fn: number }, offset: number, size: NarrowSize): number {
+    checkConfigAccess(offset, size);
     this.io.out(PCI_CONFIG_ADDRESS_PORT, 4, (CONFIG_ENABLE | (dev.slot << 11) | (dev.fn << 8) | (offset & 0xfc)) >>> 0);
     return this.io.in(PCI_CONFIG_DATA_PORT + (offset & 3), size);
   }
 
   configWrite(dev: { slot: number; fn: number }, offset: number, size: NarrowSize, value: number): void {
+    checkConfigAccess(offset, size);
     this.io.out(PCI_CONFIG_ADDRESS_PORT, 4, (CONFIG_ENABLE | (dev.slot << 11) | (dev.fn << 8) | (offset & 0xfc)) >>> 0);
     this.io.out(PCI_CONFIG_DATA_PORT + (offset & 3), size, value);
   }
@@ -294,6 +296,13 @@ export class PciCore {
     this.configWrite(dev, PciReg.Command, 2, command & ~PciCommand.IntxDisable);
     this.irq.freeMsi(dev.msiIrq);
     dev.msiIrq = undefined;
+  }
+}
+
+/** Mechanism #1 reaches 256 bytes with naturally aligned accesses; anything else is refused, not wrapped. */
+function checkConfigAccess(offset: number, size: NarrowSize): void {
+  if (!Number.isInteger(offset) || offset < 0 || offset + size > 256 || offset % size !== 0) {
+    throw new KernelError('EINVAL', `config access of ${size} bytes at 0x${offset.toString(16)}`);
   }
 }
 

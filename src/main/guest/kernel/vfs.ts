@@ -24,6 +24,9 @@ export interface LinkNode {
 /** A character device: positional reads and writes (/dev/mem) and driver requests (/dev/edu0). */
 export interface CharDevNode {
   readonly kind: 'chardev';
+  /** Device numbers as `ls -l` shows them (1, 1 for /dev/mem). */
+  readonly major?: number;
+  readonly minor?: number;
   pread?(offset: number, length: number): Uint8Array;
   pwrite?(offset: number, data: Uint8Array): void;
   ioctl?(request: string, arg: unknown, signal?: AbortSignal): Promise<unknown>;
@@ -101,7 +104,7 @@ export class Vfs {
     const node = this.lookup(path, cwd);
     if (node.kind === 'dir') throw new KernelError('EISDIR');
     if (node.kind === 'chardev') {
-      if (!node.pread) throw new KernelError('EINVAL');
+      if (!node.pread) throw new KernelError('EIO');
       return node.pread(0, node.size ?? 0);
     }
     if (node.kind !== 'file') throw new KernelError('EINVAL');

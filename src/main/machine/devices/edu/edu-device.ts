@@ -81,6 +81,8 @@ export class EduDevice extends PciDevice {
   });
   /** Holds deterministic time warps while the thread computes. */
   private factHold: (() => void) | undefined;
+  /** Computations handed to the thread whose report has not arrived yet. */
+  private factInFlight = 0;
   private dmaTimer!: Timer;
   private mmio!: MmioRegion;
 
@@ -209,6 +211,7 @@ export class EduDevice extends PciDevice {
 
   private startFactorial(n: number, source: Source): void {
     if (!this.fact.submit(n)) return; // a second write while computing is dropped
+    this.factInFlight++;
     this.factHold ??= this.host.timers.hold();
     this.host.trace.event(EventKind.FactStart, source, EduReg.Factorial, 4, 0, n);
     this.registerChanged(EduReg.Factorial, n >>> 0, source);
@@ -226,10 +229,14 @@ export class EduDevice extends PciDevice {
     } finally {
       trace.end();
     }
-    if (!this.fact.computing) this.releaseFactHold();
+    // COMPUTING clears on the thread before its report arrives here, so the guest may already have
+    // started the next computation: only the last report lets time warp again.
+    this.factInFlight = Math.max(0, this.factInFlight - 1);
+    if (this.factInFlight === 0) this.releaseFactHold();
   }
 
   private releaseFactHold(): void {
+    this.factInFlight = 0;
     const release = this.factHold;
     this.factHold = undefined;
     release?.();

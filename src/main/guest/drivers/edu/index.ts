@@ -1,0 +1,2 @@
+export { eduModule, EDU_MODULE_PARAMS } from './module';
+export * from './uapi';
