@@ -51,10 +51,7 @@ export class SerialConsole {
     if (!text) return;
     this.trace?.text(EventKind.ConsoleInput, 0, text);
     if (this.foreground && text.includes(CTRL_C)) {
-      this.foreground.abort();
-      this.foreground = undefined;
-      this.write('^C\r\n');
-      text = text.slice(text.lastIndexOf(CTRL_C) + 1);
+      text = this.interruptForeground(text);
     }
     if (this.reader) {
       const deliver = this.reader;
@@ -84,6 +81,13 @@ export class SerialConsole {
     this.reader = undefined;
   }
 
+  /** Whatever was typed ahead, taken now without waiting (empty if nothing). */
+  takeTypeahead(): string {
+    const text = this.typeahead;
+    this.typeahead = '';
+    return text;
+  }
+
   /**
    * Run `job` as the foreground command: Ctrl-C on the console aborts the signal it is given. Typeahead
    * that arrived before the job started and holds a Ctrl-C interrupts it at once.
@@ -91,11 +95,24 @@ export class SerialConsole {
   async foregroundJob<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     this.foreground = controller;
+    if (this.typeahead.includes(CTRL_C)) this.typeahead = this.interruptForeground(this.takeTypeahead());
     try {
       return await job(controller.signal);
     } finally {
       if (this.foreground === controller) this.foreground = undefined;
     }
+  }
+
+  /**
+   * SIGINT from the keyboard: the foreground job is aborted and, as a tty does, what was typed ahead
+   * before the Ctrl-C is thrown away. Returns the input that came after it.
+   */
+  private interruptForeground(text: string): string {
+    this.foreground?.abort();
+    this.foreground = undefined;
+    this.typeahead = '';
+    this.write('^C\r\n');
+    return text.slice(text.lastIndexOf(CTRL_C) + 1);
   }
 
   resize(cols: number, rows: number): void {

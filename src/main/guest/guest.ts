@@ -14,6 +14,8 @@ export interface GuestOptions {
   readonly modules: readonly ((kernel: Kernel) => KernelModule)[];
   /** Run the interactive shell on the serial console (the desktop app); off for headless scripts. */
   readonly interactive?: boolean;
+  /** The serial console to use, so a host can listen from the first byte the firmware prints. */
+  readonly console?: SerialConsole;
 }
 
 /**
@@ -31,7 +33,7 @@ export class Guest {
     private readonly platform: GuestPlatform,
     private readonly options: GuestOptions,
   ) {
-    this.console = new SerialConsole(platform.trace);
+    this.console = options.console ?? new SerialConsole(platform.trace);
     this.unsubscribeReset = platform.onReset(() => void this.reboot());
   }
 

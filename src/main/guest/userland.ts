@@ -4,7 +4,7 @@ import { eduTool } from './tools/edu';
 import { coreTools } from './tools/index';
 
 /** The guest as shipped: its tools and the modules built for its kernel. */
-export const defaultUserland: Omit<GuestOptions, 'interactive'> = {
+export const defaultUserland: Omit<GuestOptions, 'interactive' | 'console'> = {
   tools: [...coreTools, eduTool],
   modules: [eduModule],
 };

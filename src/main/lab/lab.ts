@@ -1,14 +1,16 @@
+import { SerialConsole } from '../guest/console';
 import { Guest, type GuestOptions } from '../guest/guest';
 import type { WorkerFactory } from '../machine/device-host';
 import type { EduProfileName } from '../machine/devices/edu/edu-profiles';
 import { Machine } from '../machine/machine';
 import { clockTimeSource, Recorder } from '../session/recorder';
+import { ConsoleTranscript } from './console-transcript';
 
 export interface LabOptions {
   /** Device-thread workers (the built ones in the app, from source in tests). */
   readonly workers: Readonly<Record<string, WorkerFactory>>;
   /** The guest's userland and modules. */
-  readonly guest: Omit<GuestOptions, 'interactive'>;
+  readonly guest: Omit<GuestOptions, 'interactive' | 'console'>;
   readonly profile?: EduProfileName;
   readonly deterministic?: boolean;
   readonly ramSize?: number;
@@ -25,6 +27,8 @@ export class Lab {
     readonly machine: Machine,
     readonly recorder: Recorder,
     readonly guest: Guest,
+    /** The console's output since boot (bounded), for windows that attach later. */
+    readonly transcript: ConsoleTranscript,
   ) {}
 
   static async create(options: LabOptions): Promise<Lab> {
@@ -39,9 +43,11 @@ export class Lab {
     try {
       const recorder = new Recorder(clockTimeSource(machine.clock));
       machine.trace.attach(recorder);
+      const console = new SerialConsole(machine.platform.trace);
+      const transcript = new ConsoleTranscript(console);
       machine.resume();
-      const guest = await Guest.start(machine.platform, { ...options.guest, interactive: options.interactive ?? true });
-      return new Lab(machine, recorder, guest);
+      const guest = await Guest.start(machine.platform, { ...options.guest, console, interactive: options.interactive ?? true });
+      return new Lab(machine, recorder, guest, transcript);
     } catch (error) {
       await machine.destroy();
       throw error;
@@ -49,6 +55,7 @@ export class Lab {
   }
 
   async destroy(): Promise<void> {
+    this.transcript.dispose();
     await this.guest.stop();
     await this.machine.destroy();
   }

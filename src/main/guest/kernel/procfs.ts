@@ -6,10 +6,11 @@ import { Directory, textFile } from './vfs';
 export function renderInterrupts(kernel: Kernel): string {
   const descs = kernel.irq.active();
   const width = Math.max(3, String(Math.max(0, ...descs.map((d) => d.irq))).length);
-  const lines = [`${' '.repeat(width + 2)}${'CPU0'.padStart(10).padEnd(11)}`];
+  const lines = [`${' '.repeat(width + 8)}${'CPU0'.padEnd(11)}`];
   for (const d of descs) {
     const names = d.actions.map((a) => a.name).join(', ');
-    const head = `${String(d.irq).padStart(width)}: ${String(d.count).padStart(10)} ${d.chip.padStart(8)} ${String(d.hwirq).padStart(width)}-${d.flow.padEnd(8)}`;
+    // "%*d: ", "%10u " per CPU, " %8s" chip, " %*lu" hwirq, "-%-8s" flow, "  %s" handlers
+    const head = `${String(d.irq).padStart(width)}: ${String(d.count).padStart(10)}  ${d.chip.padStart(8)} ${String(d.hwirq).padStart(width)}-${d.flow.padEnd(8)}`;
     lines.push(names ? `${head}  ${names}` : head.trimEnd());
   }
   lines.push(`${'NMI'.padStart(width)}: ${'0'.padStart(10)}   Non-maskable interrupts`);

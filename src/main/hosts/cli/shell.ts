@@ -14,14 +14,16 @@ export interface TerminalIo extends RunIo {
  * Ctrl-A X quits (Ctrl-A Ctrl-A sends a literal Ctrl-A).
  */
 export async function interactiveShell(flags: MachineFlags, deps: LabDeps, io: TerminalIo): Promise<number> {
+  io.stderr('edu-lab: the guest console. Ctrl-A X quits.\r\n');
   const lab = await createLab(flags, deps, true, io);
   const { input, output } = io;
   const console = lab.guest.console;
+  // What the firmware and kernel printed while booting, then everything from here on.
+  output.write(lab.transcript.text());
   console.onOutput((bytes) => output.write(bytes));
   const resize = () => console.resize(output.columns || 80, output.rows || 24);
   resize();
   output.on('resize', resize);
-  io.stderr('edu-lab: the guest console. Ctrl-A X quits.\r\n');
   if (input.isTTY) input.setRawMode(true);
   input.resume();
 
