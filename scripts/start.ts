@@ -36,7 +36,7 @@ const binary = installedBinary() ?? downloadBinary();
 if (!binary) {
   console.error(
     'edu-lab: the Electron binary is not installed and could not be downloaded (no connection to its release server?). ' +
-      'Connect and run `npm start` again, or set ELECTRON_OVERRIDE_DIST_PATH to an Electron already on disk.',
+      'Run the same lab in your browser with `npm run serve`, or connect and run `npm start` again.',
   );
   process.exit(1);
 }

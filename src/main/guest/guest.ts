@@ -43,6 +43,11 @@ export class Guest {
     return guest;
   }
 
+  /** False between a machine reset and the end of the next boot. */
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+
   get kernel(): Kernel {
     if (!this.current) throw new Error('the guest is not running');
     return this.current.kernel;

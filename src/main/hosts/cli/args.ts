@@ -3,6 +3,8 @@ import { EDU_PROFILE_NAMES, isEduProfileName, type EduProfileName } from '../../
 export const USAGE = `Usage:
   edu-lab run [options] [-x] SCRIPT|-   boot the lab, run SCRIPT in the guest like \`sh SCRIPT\`, exit with its status
   edu-lab shell [options]               the guest's serial console on this terminal (Ctrl-A X quits)
+  edu-lab serve [options] [--host ADDR] [--port N]
+                                        the lab in a web browser (prints the address to open)
   edu-lab --help | --version
 
 Options:
@@ -11,6 +13,9 @@ Options:
   --ram SIZE         guest RAM, e.g. 256M (default) or 1G
   --device-log       print the device's guest-error messages (DMA range, clamping) on stderr
   -x                 (run) echo each command as \`+ cmd\` on stderr before running it
+  --host ADDR        (serve) listen on ADDR instead of 127.0.0.1 (anyone who can reach it and has
+                     the token controls the lab)
+  --port N           (serve) listen on port N (default: any free port)
 `;
 
 export interface MachineFlags {
@@ -23,6 +28,7 @@ export interface MachineFlags {
 export type Command =
   | { readonly kind: 'run'; readonly script: string; readonly xtrace: boolean; readonly flags: MachineFlags }
   | { readonly kind: 'shell'; readonly flags: MachineFlags }
+  | { readonly kind: 'serve'; readonly flags: MachineFlags; readonly host: string; readonly port: number }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
@@ -42,6 +48,12 @@ export function parseRamSize(text: string): number {
   return bytes;
 }
 
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`invalid port '${text}'`);
+  return port;
+}
+
 function parseProfile(name: string): EduProfileName {
   if (!isEduProfileName(name)) throw new UsageError(`unknown profile '${name}' (one of ${EDU_PROFILE_NAMES.join(', ')})`);
   return name;
@@ -51,13 +63,15 @@ export function parseArgs(argv: readonly string[]): Command {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') return { kind: 'help' };
   if (verb === '--version' || verb === '-V') return { kind: 'version' };
-  if (verb !== 'run' && verb !== 'shell') throw new UsageError(`unknown command '${verb}'`);
+  if (verb !== 'run' && verb !== 'shell' && verb !== 'serve') throw new UsageError(`unknown command '${verb}'`);
 
   let profile: EduProfileName = 'upstream';
   let deterministic = false;
   let ramSize = 256 * MIB;
   let deviceLog = false;
   let xtrace = false;
+  let host = '127.0.0.1';
+  let port = 0;
   const operands: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -73,13 +87,15 @@ export function parseArgs(argv: readonly string[]): Command {
     else if (arg === '--deterministic') deterministic = true;
     else if (arg === '--device-log') deviceLog = true;
     else if (arg === '-x' && verb === 'run') xtrace = true;
+    else if (arg === '--host' && verb === 'serve') host = value();
+    else if (arg === '--port' && verb === 'serve') port = parsePort(value());
     else if (arg === '-' || !arg.startsWith('-')) operands.push(arg);
     else throw new UsageError(`unknown option '${arg}'`);
   }
   const flags: MachineFlags = { profile, deterministic, ramSize, deviceLog };
-  if (verb === 'shell') {
-    if (operands.length) throw new UsageError('shell takes no operands');
-    return { kind: 'shell', flags };
+  if (verb === 'shell' || verb === 'serve') {
+    if (operands.length) throw new UsageError(`${verb} takes no operands`);
+    return verb === 'shell' ? { kind: 'shell', flags } : { kind: 'serve', flags, host, port };
   }
   if (operands.length !== 1) throw new UsageError('run needs exactly one SCRIPT (a file, or - for standard input)');
   return { kind: 'run', script: operands[0]!, xtrace, flags };

@@ -3,12 +3,14 @@
  * terminal. Plain Node: it runs the same machine, guest and session as the desktop app.
  */
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { defaultUserland } from '../../guest/userland';
 import { builtWorkers } from '../workers';
 import { parseArgs, USAGE, UsageError } from './args';
 import type { LabDeps } from './lab-deps';
 import { runScript } from './run';
 import { interactiveShell } from './shell';
+import { serve } from '../web/serve';
 
 const VERSION = '0.1.0';
 
@@ -40,6 +42,16 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'shell':
       return interactiveShell(command.flags, deps, { stdout: out, stderr: err, input: process.stdin, output: process.stdout });
+    case 'serve': {
+      const rendererRoot = fileURLToPath(new URL('../renderer', import.meta.url));
+      const { stop } = await serve({ flags: command.flags, host: command.host, port: command.port, rendererRoot }, deps, { stdout: out, stderr: err });
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await stop();
+      return 0;
+    }
     case 'run': {
       let script: string;
       try {

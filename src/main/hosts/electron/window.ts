@@ -1,13 +1,15 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
+import type { Rect } from './window-state';
 
 /**
  * The main window's options: Electron's security checklist as data, so a test can hold it to the list.
  * Node stays out of every renderer context; only the preload's bridge crosses.
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, bounds: Rect | null = null): BrowserWindowConstructorOptions {
   return {
-    width: 1280,
-    height: 800,
+    width: bounds?.width ?? 1280,
+    height: bounds?.height ?? 800,
+    ...(bounds ? { x: bounds.x, y: bounds.y } : {}),
     minWidth: 800,
     minHeight: 500,
     show: false,

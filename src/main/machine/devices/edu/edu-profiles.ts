@@ -2,12 +2,9 @@ import { EDU_DMA_BUF_ADDR, EDU_DMA_BUF_SIZE } from '../../../../common/edu/datas
 import type { DeviceLogChannel } from '../../device-log';
 import type { AccessRules } from '../../memory/region';
 
-export const EDU_PROFILE_NAMES = ['upstream', 'qemu-7.2', 'qemu-4.0'] as const;
-export type EduProfileName = (typeof EDU_PROFILE_NAMES)[number];
+import type { EduProfileName } from '../../../../common/edu/profiles';
 
-export function isEduProfileName(s: unknown): s is EduProfileName {
-  return typeof s === 'string' && (EDU_PROFILE_NAMES as readonly string[]).includes(s);
-}
+export { EDU_PROFILE_NAMES, isEduProfileName, type EduProfileName } from '../../../../common/edu/profiles';
 
 /**
  * How one QEMU release's edu device differs from another. Everything else about the device is the

@@ -1,0 +1,31 @@
+import { columnsOf, type ChunkColumns } from '../trace/columns';
+import { decodeBase64, encodeBase64 } from './base64';
+
+/**
+ * Recorded events on the wire: a run of consecutive sequence numbers in the columnar layout, the
+ * buffer in base64, and the strings its text events refer to (by id in valueLo).
+ */
+export interface EventBatch {
+  readonly fromSeq: number;
+  readonly count: number;
+  readonly data: string;
+  readonly strings: Readonly<Record<number, string>>;
+}
+
+export interface DecodedBatch extends ChunkColumns {
+  readonly fromSeq: number;
+  readonly count: number;
+  readonly strings: ReadonlyMap<number, string>;
+}
+
+export function encodeEventBatch(fromSeq: number, count: number, buffer: ArrayBuffer, strings: ReadonlyMap<number, string>): EventBatch {
+  return { fromSeq, count, data: encodeBase64(new Uint8Array(buffer)), strings: Object.fromEntries(strings) };
+}
+
+export function decodeEventBatch(batch: EventBatch): DecodedBatch {
+  const bytes = decodeBase64(batch.data);
+  // A fresh buffer of exactly the data: typed-array views need 8-byte alignment at offset 0.
+  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  const strings = new Map<number, string>(Object.entries(batch.strings).map(([id, text]) => [Number(id), text]));
+  return { ...columnsOf(buffer, batch.count), fromSeq: batch.fromSeq, count: batch.count, strings };
+}

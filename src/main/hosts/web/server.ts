@@ -1,0 +1,209 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { LabError, toLabError } from '../../../common/api/lab-api';
+import { MAX_CLIENT_MESSAGE_BYTES, WEB_API_PATH, type ServerMessage } from '../../../common/api/wire';
+import type { Lab } from '../../lab/lab';
+import { LabService } from '../../lab/service';
+import { LabStream } from '../../lab/stream';
+import { staticFile } from './static-files';
+
+export interface WebHostOptions {
+  readonly lab: Lab;
+  /** The built renderer (out/renderer). */
+  readonly rendererRoot: string;
+  /** 127.0.0.1 unless the user asked for another address. */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Defaults to a fresh random token. */
+  readonly token?: string;
+}
+
+const COOKIE = 'edu_lab_token';
+/** A window whose socket has this much unsent data gets no more events until it catches up. */
+const CONGESTED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The web host: the renderer and the LabApi over a WebSocket, for browsers (and the end-to-end tests,
+ * which cannot start Electron here). Loopback only by default; every request needs the per-run token
+ * (in the URL once, then as a same-site cookie); WebSocket upgrades from another origin are refused.
+ */
+export class WebHost {
+  private readonly service: LabService;
+  private readonly sockets = new Set<WebSocket>();
+
+  private constructor(
+    private readonly options: WebHostOptions,
+    private readonly server: Server,
+    private readonly wss: WebSocketServer,
+    readonly token: string,
+  ) {
+    this.service = new LabService(options.lab);
+  }
+
+  static async start(options: WebHostOptions): Promise<WebHost> {
+    const token = options.token ?? randomBytes(24).toString('base64url');
+    const server = createServer();
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_CLIENT_MESSAGE_BYTES });
+    const host = new WebHost(options, server, wss, token);
+    server.on('request', (req, res) => void host.serveHttp(req, res));
+    server.on('upgrade', (req, socket, head) => {
+      const refusal = host.refuseUpgrade(req);
+      if (refusal) {
+        socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal}\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => host.attach(ws));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+    return host;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The address to open, with the token. */
+  get url(): string {
+    const host = this.options.host ?? '127.0.0.1';
+    const shown = host.includes(':') ? `[${host}]` : host;
+    return `http://${shown}:${this.port}/?token=${this.token}`;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------------
+
+  private async serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return this.reply(res, 405, 'method not allowed');
+    const fromQuery = url.searchParams.get('token');
+    if (!this.validToken(fromQuery ?? cookieToken(req))) {
+      return this.reply(res, 403, 'edu-lab: this address needs the token `npm run serve` printed (open the URL it shows).');
+    }
+    const file = await staticFile(this.options.rendererRoot, url.pathname);
+    if (!file) return this.reply(res, 404, 'not found');
+    const headers: Record<string, string> = { 'Content-Type': file.type, ...this.securityHeaders() };
+    if (fromQuery) headers['Set-Cookie'] = `${COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  private reply(res: ServerResponse, status: number, text: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...this.securityHeaders() });
+    res.end(text + '\n');
+  }
+
+  private securityHeaders(): Record<string, string> {
+    return {
+      'Content-Security-Policy':
+        `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; ` +
+        `connect-src 'self' ws://${this.hostForCsp()}:${this.port}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    };
+  }
+
+  private hostForCsp(): string {
+    const host = this.options.host ?? '127.0.0.1';
+    return host.includes(':') ? `[${host}]` : host;
+  }
+
+  // ---- WebSocket ---------------------------------------------------------------------------------------
+
+  /** Why an upgrade is refused, or undefined to accept it. */
+  private refuseUpgrade(req: IncomingMessage): string | undefined {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== WEB_API_PATH) return 'no such endpoint';
+    if (!this.validToken(url.searchParams.get('token') ?? cookieToken(req))) return 'missing or wrong token';
+    const origin = req.headers.origin;
+    // Browsers always send Origin: it must be this server. Tools without one (curl, tests) have the token.
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) return `foreign origin ${origin}`;
+    return undefined;
+  }
+
+  private attach(ws: WebSocket): void {
+    this.sockets.add(ws);
+    const send = (m: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+    };
+    const openStream = () => {
+      const s = new LabStream(this.options.lab, (message) => send({ type: 'stream', message }), {
+        congested: () => ws.bufferedAmount > CONGESTED_BYTES,
+      });
+      s.start();
+      return s;
+    };
+    let stream = openStream();
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return send({ type: 'error', id: null, error: new LabError('bad-request', 'binary messages are not part of the protocol').toJSON() });
+      void this.handle(rawText(data), send, () => {
+        stream.close();
+        stream = openStream();
+      });
+    });
+    ws.on('close', () => {
+      stream.close();
+      this.sockets.delete(ws);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private async handle(text: string, send: (m: ServerMessage) => void, resync: () => void): Promise<void> {
+    const id = guessId(text);
+    if (Buffer.byteLength(text) > MAX_CLIENT_MESSAGE_BYTES) {
+      return send({ type: 'error', id, error: new LabError('too-large', `messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`).toJSON() });
+    }
+    let message: { type?: unknown; id?: unknown; method?: unknown; args?: unknown };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return send({ type: 'error', id, error: new LabError('bad-request', 'not JSON').toJSON() });
+    }
+    if (message?.type === 'resync') return resync();
+    if (message?.type !== 'call' || typeof message.id !== 'number' || !Number.isSafeInteger(message.id)) {
+      return send({ type: 'error', id, error: new LabError('bad-request', 'expected {"type":"call","id":N,"method":…,"args":[…]} or {"type":"resync"}').toJSON() });
+    }
+    try {
+      send({ type: 'result', id: message.id, result: (await this.service.call(message.method, message.args)) ?? null });
+    } catch (error) {
+      send({ type: 'error', id: message.id, error: toLabError(error).toJSON() });
+    }
+  }
+
+  private validToken(candidate: string | null | undefined): boolean {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === COOKIE) return rest.join('=');
+  }
+  return undefined;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/** The call id of a message too large or too broken to parse, so the error still reaches its caller. */
+function guessId(text: string): number | null {
+  const m = /"id"\s*:\s*(\d{1,15})/.exec(text.slice(0, 256));
+  return m ? Number(m[1]) : null;
+}

@@ -1,0 +1,207 @@
+import { encodeEventBatch } from '../../common/api/event-batch';
+import {
+  LabError,
+  MAX_EVENTS_PER_CALL,
+  validateCall,
+  type DriverParams,
+  type LabApi,
+  type LabArgs,
+  type LabResults,
+} from '../../common/api/lab-api';
+import { Source } from '../../common/trace/schema';
+import { KernelError } from '../guest/kernel/errors';
+import type { ModuleLoader } from '../guest/kernel/modules';
+import { EDU_SLOT } from '../machine/machine';
+import type { NarrowSize } from '../machine/memory/region';
+import type { Lab } from './lab';
+import { clockState, driverStatus, eduRegisters, hex, machineStatus, snapshot } from './state';
+
+const MODULE = 'edu';
+
+/**
+ * The LabApi, implemented on one Lab. Hosts hand it untrusted calls through `call()`, which checks them
+ * against the contract first: a bad call gets a LabError and changes nothing.
+ */
+export class LabService implements LabApi {
+  private driverBusy = false;
+
+  constructor(private readonly lab: Lab) {}
+
+  /** Validate and run one call from a window. Always resolves to the result or rejects with a LabError. */
+  async call(method: unknown, args: unknown): Promise<unknown> {
+    const checked = validateCall(method, args);
+    try {
+      const fn = this[checked.method] as (...a: unknown[]) => Promise<unknown>;
+      return await fn.apply(this, checked.args as unknown as unknown[]);
+    } catch (error) {
+      if (error instanceof LabError) throw error;
+      throw new LabError('internal', `${checked.method} failed: ${(error as Error).message}`);
+    }
+  }
+
+  // ---- console ----------------------------------------------------------------------------------
+
+  async consoleInput(data: string): Promise<void> {
+    this.lab.guest.console.input(new TextEncoder().encode(data));
+  }
+
+  async consoleResize(cols: number, rows: number): Promise<void> {
+    this.lab.guest.console.resize(cols, rows);
+  }
+
+  // ---- the device's registers, as the UI's probe sees them (straight to the device, not via the bus) ---
+
+  async readRegister(...[offset, size]: LabArgs<'readRegister'>): Promise<LabResults['readRegister']> {
+    this.checkInside(offset, size, 'BAR0');
+    const region = this.bar0();
+    return hex(size === 8 ? region.read64(offset, Source.Ui) : region.read(offset, size, Source.Ui));
+  }
+
+  async writeRegister(...[offset, size, value]: LabArgs<'writeRegister'>): Promise<void> {
+    this.checkInside(offset, size, 'BAR0');
+    const v = BigInt(value);
+    if (v >> BigInt(8 * size) !== 0n) throw new LabError('bad-request', `${value} does not fit in ${size} byte${size > 1 ? 's' : ''}`);
+    const region = this.bar0();
+    if (size === 8) region.write64(offset, v, Source.Ui);
+    else region.write(offset, size, Number(v), Source.Ui);
+  }
+
+  // ---- configuration space of 00:04.0 -------------------------------------------------------------
+
+  async readConfig(...[offset, size]: LabArgs<'readConfig'>): Promise<number> {
+    this.checkConfig(offset, size);
+    return this.lab.machine.pci.configRead(EDU_SLOT, 0, offset, size, Source.Ui);
+  }
+
+  async writeConfig(...[offset, size, value]: LabArgs<'writeConfig'>): Promise<void> {
+    this.checkConfig(offset, size);
+    if (size < 4 && value >= 2 ** (8 * size)) throw new LabError('bad-request', `0x${value.toString(16)} does not fit in ${size} byte${size > 1 ? 's' : ''}`);
+    this.lab.machine.pci.configWrite(EDU_SLOT, 0, offset, size, value, Source.Ui);
+  }
+
+  // ---- clock -------------------------------------------------------------------------------------
+
+  async clockRun(): Promise<LabResults['clockRun']> {
+    this.notAborted();
+    this.lab.machine.resume();
+    return clockState(this.lab);
+  }
+
+  async clockPause(): Promise<LabResults['clockPause']> {
+    this.lab.machine.pause();
+    return clockState(this.lab);
+  }
+
+  async clockStep(): Promise<LabResults['clockStep']> {
+    this.notAborted();
+    const m = this.lab.machine;
+    if (m.state === 'running' && !m.clock.deterministic) throw new LabError('busy', 'pause the clock before stepping');
+    if (m.timers.nextDeadline() === undefined) throw new LabError('failed', 'no timer is pending: nothing to step to');
+    m.step();
+    return clockState(this.lab);
+  }
+
+  async clockSetSpeed(...[speed]: LabArgs<'clockSetSpeed'>): Promise<LabResults['clockSetSpeed']> {
+    this.lab.machine.setSpeed(speed);
+    return clockState(this.lab);
+  }
+
+  async clockSetDeterministic(...[on]: LabArgs<'clockSetDeterministic'>): Promise<LabResults['clockSetDeterministic']> {
+    this.lab.machine.setDeterministic(on);
+    return clockState(this.lab);
+  }
+
+  // ---- machine -------------------------------------------------------------------------------------
+
+  async machineReset(): Promise<LabResults['machineReset']> {
+    this.lab.machine.reset();
+    return machineStatus(this.lab);
+  }
+
+  async machineSetProfile(...[name]: LabArgs<'machineSetProfile'>): Promise<LabResults['machineSetProfile']> {
+    this.lab.machine.edu.setProfile(name);
+    return machineStatus(this.lab);
+  }
+
+  async machineSetDmaMask(...[mask]: LabArgs<'machineSetDmaMask'>): Promise<LabResults['machineSetDmaMask']> {
+    this.lab.machine.edu.setDmaMask(BigInt(mask));
+    return machineStatus(this.lab);
+  }
+
+  async machineSetFactDelay(...[ms]: LabArgs<'machineSetFactDelay'>): Promise<LabResults['machineSetFactDelay']> {
+    this.lab.machine.edu.setFactDelayMs(ms);
+    return machineStatus(this.lab);
+  }
+
+  // ---- the guest's driver ---------------------------------------------------------------------------
+
+  /** modprobe edu with these parameters (reloading it if it is loaded). */
+  async driverLoad(...[params]: LabArgs<'driverLoad'>): Promise<LabResults['driverLoad']> {
+    return this.withDriver(async (modules) => {
+      if (modules.isLoaded(MODULE)) await modules.unload(MODULE);
+      await modules.load(MODULE, moduleArgs(params));
+    });
+  }
+
+  async driverUnload(): Promise<LabResults['driverUnload']> {
+    return this.withDriver(async (modules) => {
+      if (modules.isLoaded(MODULE)) await modules.unload(MODULE);
+    });
+  }
+
+  // ---- state ---------------------------------------------------------------------------------------
+
+  async getSnapshot(): Promise<LabResults['getSnapshot']> {
+    return snapshot(this.lab);
+  }
+
+  async getEvents(...[from, to]: LabArgs<'getEvents'>): Promise<LabResults['getEvents']> {
+    if (to < from) throw new LabError('bad-request', `the range ends (${to}) before it starts (${from})`);
+    if (to - from > MAX_EVENTS_PER_CALL) throw new LabError('too-large', `at most ${MAX_EVENTS_PER_CALL} events per call`);
+    const r = this.lab.recorder;
+    const slice = r.slice(Math.max(from, r.firstSeq), Math.min(to, r.recorded));
+    return encodeEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private bar0() {
+    return this.lab.machine.edu.barRegion(0)!;
+  }
+
+  private checkInside(offset: number, size: number, what: string): void {
+    const limit = this.bar0().size;
+    if (offset + size > limit) throw new LabError('bad-request', `${size} bytes at 0x${offset.toString(16)} run past the end of ${what}`);
+  }
+
+  private checkConfig(offset: number, size: NarrowSize): void {
+    if (offset % size !== 0) throw new LabError('bad-request', `a ${size}-byte config access must be aligned (0x${offset.toString(16)} is not)`);
+    if (offset + size > 256) throw new LabError('bad-request', `${size} bytes at 0x${offset.toString(16)} run past config space`);
+  }
+
+  private notAborted(): void {
+    if (this.lab.machine.state === 'aborted') throw new LabError('machine-stopped', 'the machine stopped on a hardware error: reset it first');
+  }
+
+  private async withDriver(work: (modules: ModuleLoader) => Promise<void>): Promise<LabResults['driverLoad']> {
+    this.notAborted();
+    if (!this.lab.guest.running) throw new LabError('busy', 'the guest is rebooting');
+    if (this.driverBusy) throw new LabError('busy', 'the driver is already being loaded or unloaded');
+    this.driverBusy = true;
+    try {
+      await work(this.lab.guest.kernel.modules);
+    } catch (error) {
+      if (error instanceof KernelError) throw new LabError('failed', `modprobe ${MODULE}: ${error.message} (see dmesg)`);
+      throw error;
+    } finally {
+      this.driverBusy = false;
+    }
+    return driverStatus(this.lab);
+  }
+}
+
+function moduleArgs(p: DriverParams): string[] {
+  const flags: [keyof DriverParams, string][] = [['useMsi', 'use_msi'], ['noMaster', 'no_master'], ['noAck', 'no_ack'], ['noMask', 'no_mask']];
+  return flags.filter(([key]) => p[key]).map(([, name]) => `${name}=1`);
+}
+

@@ -1,0 +1,98 @@
+import { encodeBase64 } from '../../common/api/base64';
+import type { ClockState, DeviceLogEntry, DriverStatus, EduRegisters, Hex, LabSnapshot, MachineStatus, RunState } from '../../common/api/lab-api';
+import { EDU_ID } from '../../common/edu/datasheet';
+import { EDU_SLOT } from '../machine/machine';
+import type { Lab } from './lab';
+
+/** How many recent device log lines a snapshot carries. */
+const SNAPSHOT_LOG_LINES = 200;
+
+export const hex = (v: bigint | number): Hex => '0x' + v.toString(16);
+
+/** The machine's state as the contract names it ('destroyed' never reaches a window). */
+function runState(lab: Lab): RunState {
+  const s = lab.machine.state;
+  return s === 'destroyed' ? 'paused' : s;
+}
+
+export function clockState(lab: Lab): ClockState {
+  const m = lab.machine;
+  return {
+    state: runState(lab),
+    vns: m.clock.now(),
+    speed: m.clock.speed,
+    deterministic: m.clock.deterministic,
+    nextDeadlineNs: m.timers.nextDeadline() ?? null,
+  };
+}
+
+export function machineStatus(lab: Lab): MachineStatus {
+  const m = lab.machine;
+  const edu = m.edu.snapshot();
+  const abort = m.state === 'aborted' ? [...m.log.lines()].reverse().find((l) => l.channel === 'stderr') : undefined;
+  return {
+    state: runState(lab),
+    profile: edu.profile,
+    ramSize: m.ram.size,
+    dmaMask: hex(edu.dmaMask),
+    factDelayMs: edu.factDelayMs,
+    bar0: m.edu.barAddress(0) ?? null,
+    abortMessage: abort?.text ?? null,
+  };
+}
+
+export function eduRegisters(lab: Lab): EduRegisters {
+  const e = lab.machine.edu.snapshot();
+  return {
+    id: EDU_ID,
+    liveness: e.liveness,
+    factorial: e.factorial,
+    status: e.status,
+    irqStatus: e.irqStatus,
+    dmaSrc: hex(e.dma.src),
+    dmaDst: hex(e.dma.dst),
+    dmaCount: hex(e.dma.cnt),
+    dmaCmd: hex(e.dma.cmd),
+    dmaDeadlineNs: e.dmaDeadline ?? null,
+  };
+}
+
+/** The device's configuration space, read without a configuration cycle (nothing is traced). */
+export function configBytes(lab: Lab): number[] {
+  return [...lab.machine.pci.device(EDU_SLOT)!.config.bytes];
+}
+
+export function driverStatus(lab: Lab): DriverStatus {
+  if (!lab.guest.running) return { loaded: false, params: null, irq: null, mode: null };
+  const kernel = lab.guest.kernel;
+  const loaded = kernel.modules.list().find((m) => m.name === 'edu');
+  if (!loaded) return { loaded: false, params: null, irq: null, mode: null };
+  const p = loaded.params;
+  const dev = kernel.pci.find(EDU_SLOT);
+  const bound = dev?.driver !== undefined;
+  return {
+    loaded: true,
+    params: { useMsi: p.use_msi === true, noMaster: p.no_master === true, noAck: p.no_ack === true, noMask: p.no_mask === true },
+    irq: bound ? dev!.irq : null,
+    mode: bound ? (dev!.msiIrq !== undefined ? 'msi' : 'intx') : null,
+  };
+}
+
+export function deviceLog(lab: Lab, limit = SNAPSHOT_LOG_LINES): DeviceLogEntry[] {
+  return lab.machine.log.lines().slice(-limit).map((l) => ({ channel: l.channel, text: l.text, vns: l.vns }));
+}
+
+export function snapshot(lab: Lab): LabSnapshot {
+  return {
+    machine: machineStatus(lab),
+    clock: clockState(lab),
+    registers: eduRegisters(lab),
+    config: configBytes(lab),
+    dmaBuffer: encodeBase64(lab.machine.edu.dmaBufferContents()),
+    driver: driverStatus(lab),
+    console: lab.transcript.text(),
+    deviceLog: deviceLog(lab),
+    eventsRecorded: lab.recorder.recorded,
+    eventsFirstSeq: lab.recorder.firstSeq,
+  };
+}

@@ -1,0 +1,140 @@
+import { encodeBase64 } from '../../common/api/base64';
+import { encodeEventBatch } from '../../common/api/event-batch';
+import type { DeviceLogEntry } from '../../common/api/lab-api';
+import { STREAM_MAX_RATE, type StreamMessage, type UiCommand } from '../../common/api/stream';
+import type { Lab } from './lab';
+import { clockState, configBytes, driverStatus, eduRegisters, machineStatus, snapshot } from './state';
+
+export interface StreamOptions {
+  /** Milliseconds between messages at most (default: one display frame at STREAM_MAX_RATE). */
+  readonly intervalMs?: number;
+  /** Events per message at most; the rest follow in the next messages. */
+  readonly maxEventsPerMessage?: number;
+  /** The transport is backed up (a slow window): events wait, small changes still go. */
+  readonly congested?: () => boolean;
+}
+
+const DEFAULT_MAX_EVENTS = 65_536;
+
+/**
+ * One window's event stream: a snapshot first, then at most one message per frame with whatever
+ * changed (console output, recorded events, registers, config space, clock, machine, driver, DMA
+ * buffer, device log). Never one message per device event: an interrupt storm is a few batches a frame.
+ */
+export class LabStream {
+  private seq = 0;
+  private nextEvent = 0;
+  private consoleText = '';
+  private readonly decoder = new TextDecoder();
+  private logEntries: DeviceLogEntry[] = [];
+  private uiCommands: UiCommand[] = [];
+  private last = new Map<string, string>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly maxEvents: number;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly send: (message: StreamMessage) => void,
+    private readonly options: StreamOptions = {},
+  ) {
+    this.maxEvents = options.maxEventsPerMessage ?? DEFAULT_MAX_EVENTS;
+  }
+
+  /** Send the snapshot and start following the lab. */
+  start(): void {
+    const snap = snapshot(this.lab);
+    this.nextEvent = snap.eventsRecorded;
+    this.remember('registers', snap.registers);
+    this.remember('config', snap.config);
+    this.remember('clock', snap.clock);
+    this.remember('machine', snap.machine);
+    this.remember('driver', snap.driver);
+    this.remember('dmaBuffer', snap.dmaBuffer);
+    this.unsubscribe.push(
+      this.lab.guest.console.onOutput((bytes) => (this.consoleText += this.decoder.decode(bytes, { stream: true }))),
+      this.lab.machine.log.onLine((l) => this.logEntries.push({ channel: l.channel, text: l.text, vns: l.vns })),
+    );
+    this.emit({ seq: this.seq++, snapshot: snap });
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? Math.ceil(1000 / STREAM_MAX_RATE));
+  }
+
+  /** A command for the window (from the app menu), delivered with the next message. */
+  pushUi(command: UiCommand): void {
+    this.uiCommands.push(command);
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  /** Build and send the next message, if anything changed. Public for tests that drive time themselves. */
+  tick(): void {
+    const lab = this.lab;
+    const message: { -readonly [K in keyof StreamMessage]: StreamMessage[K] } = { seq: this.seq };
+    let changed = false;
+    const put = <K extends keyof StreamMessage>(key: K, value: StreamMessage[K]) => {
+      message[key] = value;
+      changed = true;
+    };
+
+    if (this.consoleText) {
+      put('console', this.consoleText);
+      this.consoleText = '';
+    }
+    if (this.logEntries.length) {
+      put('deviceLog', this.logEntries);
+      this.logEntries = [];
+    }
+    if (this.uiCommands.length) {
+      put('ui', this.uiCommands);
+      this.uiCommands = [];
+    }
+    if (!this.options.congested?.()) this.takeEvents(put);
+    this.putIfChanged('registers', eduRegisters(lab), put);
+    this.putIfChanged('config', configBytes(lab), put);
+    this.putIfChanged('clock', clockState(lab), put);
+    this.putIfChanged('machine', machineStatus(lab), put);
+    this.putIfChanged('driver', driverStatus(lab), put);
+    this.putIfChanged('dmaBuffer', encodeBase64(lab.machine.edu.dmaBufferContents()), put);
+
+    if (!changed) return;
+    this.seq++;
+    this.emit(message);
+  }
+
+  private takeEvents(put: <K extends keyof StreamMessage>(key: K, value: StreamMessage[K]) => void): void {
+    const recorder = this.lab.recorder;
+    if (recorder.firstSeq > this.nextEvent) {
+      // The recorder let these go before this window got them: say so, the window can resynchronise.
+      put('gap', { from: this.nextEvent, to: recorder.firstSeq });
+      this.nextEvent = recorder.firstSeq;
+    }
+    const end = Math.min(recorder.recorded, this.nextEvent + this.maxEvents);
+    if (end <= this.nextEvent) return;
+    const slice = recorder.slice(this.nextEvent, end);
+    put('events', encodeEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings));
+    this.nextEvent = slice.fromSeq + slice.length;
+  }
+
+  private putIfChanged<K extends keyof StreamMessage>(key: K, value: StreamMessage[K], put: (key: K, value: StreamMessage[K]) => void): void {
+    const text = JSON.stringify(value);
+    if (this.last.get(key) === text) return;
+    this.last.set(key, text);
+    put(key, value);
+  }
+
+  private remember(key: string, value: unknown): void {
+    this.last.set(key, JSON.stringify(value));
+  }
+
+  private emit(message: StreamMessage): void {
+    try {
+      this.send(message);
+    } catch {
+      // The window went away mid-send: its host closes the stream.
+    }
+  }
+}
