@@ -334,7 +334,7 @@ async function qemuConfigRead(client: QtestClient, offset: number): Promise<numb
  * SeaBIOS runs when QEMU starts and programs the PCI devices; while it does, its own 0xcf8 writes
  * race with ours. Wait until BAR0, command and interrupt line are set and unchanged for a while.
  */
-async function waitForFirmware(client: QtestClient, timeoutMs = 20000, stableMs = 500): Promise<void> {
+export async function waitForFirmware(client: QtestClient, timeoutMs = 20000, stableMs = 500): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   let since = Date.now();

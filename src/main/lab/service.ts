@@ -1,4 +1,3 @@
-import { encodeEventBatch } from '../../common/api/event-batch';
 import {
   LabError,
   MAX_EVENTS_PER_CALL,
@@ -14,7 +13,7 @@ import type { ModuleLoader } from '../guest/kernel/modules';
 import { EDU_SLOT } from '../machine/machine';
 import type { NarrowSize } from '../machine/memory/region';
 import type { Lab } from './lab';
-import { clockState, driverStatus, eduRegisters, hex, machineStatus, snapshot } from './state';
+import { clockState, driverStatus, eventBatch, hex, machineStatus, snapshot } from './state';
 
 const MODULE = 'edu';
 
@@ -159,8 +158,7 @@ export class LabService implements LabApi {
     if (to < from) throw new LabError('bad-request', `the range ends (${to}) before it starts (${from})`);
     if (to - from > MAX_EVENTS_PER_CALL) throw new LabError('too-large', `at most ${MAX_EVENTS_PER_CALL} events per call`);
     const r = this.lab.recorder;
-    const slice = r.slice(Math.max(from, r.firstSeq), Math.min(to, r.recorded));
-    return encodeEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings);
+    return eventBatch(this.lab, Math.max(from, r.firstSeq), Math.min(to, r.recorded));
   }
 
   // ---- helpers -------------------------------------------------------------------------------------

@@ -1,9 +1,7 @@
-import { encodeBase64 } from '../../common/api/base64';
-import { encodeEventBatch } from '../../common/api/event-batch';
 import type { DeviceLogEntry } from '../../common/api/lab-api';
 import { STREAM_MAX_RATE, type StreamMessage, type UiCommand } from '../../common/api/stream';
 import type { Lab } from './lab';
-import { clockState, configBytes, driverStatus, eduRegisters, machineStatus, snapshot } from './state';
+import { base64, clockState, configBytes, driverStatus, eduRegisters, eventBatch, machineStatus, snapshot } from './state';
 
 export interface StreamOptions {
   /** Milliseconds between messages at most (default: one display frame at STREAM_MAX_RATE). */
@@ -98,7 +96,7 @@ export class LabStream {
     this.putIfChanged('clock', clockState(lab), put);
     this.putIfChanged('machine', machineStatus(lab), put);
     this.putIfChanged('driver', driverStatus(lab), put);
-    this.putIfChanged('dmaBuffer', encodeBase64(lab.machine.edu.dmaBufferContents()), put);
+    this.putIfChanged('dmaBuffer', base64(lab.machine.edu.dmaBufferContents()), put);
 
     if (!changed) return;
     this.seq++;
@@ -114,9 +112,9 @@ export class LabStream {
     }
     const end = Math.min(recorder.recorded, this.nextEvent + this.maxEvents);
     if (end <= this.nextEvent) return;
-    const slice = recorder.slice(this.nextEvent, end);
-    put('events', encodeEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings));
-    this.nextEvent = slice.fromSeq + slice.length;
+    const batch = eventBatch(this.lab, this.nextEvent, end);
+    put('events', batch);
+    this.nextEvent = batch.fromSeq + batch.count;
   }
 
   private putIfChanged<K extends keyof StreamMessage>(key: K, value: StreamMessage[K], put: (key: K, value: StreamMessage[K]) => void): void {

@@ -1,4 +1,6 @@
 import { createApp } from 'vue';
+import { connectLab } from './api/lab';
 import App from './App.vue';
 
-createApp(App).mount('#app');
+const lab = connectLab();
+createApp(App, { lab }).mount('#app');
