@@ -16,6 +16,16 @@ export class ValidationError extends Error {
 export type Validator<T> = (value: unknown, path: string) => T;
 export type Infer<V> = V extends Validator<infer T> ? T : never;
 
+/** The object a shape of validators accepts: fields whose validator allows `undefined` are optional. */
+type OptionalKeys<S> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
+export type ObjectOf<S> = {
+  [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]>;
+} & {
+  [K in OptionalKeys<S>]?: Exclude<Infer<S[K]>, undefined>;
+} extends infer O
+  ? { [K in keyof O]: O[K] }
+  : never;
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
@@ -74,7 +84,7 @@ export const v = {
     return (value, path) => (value === undefined ? undefined : inner(value, path));
   },
 
-  object<S extends Record<string, Validator<unknown>>>(shape: S): Validator<{ [K in keyof S]: Infer<S[K]> }> {
+  object<S extends Record<string, Validator<unknown>>>(shape: S): Validator<ObjectOf<S>> {
     return (value, path) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
       const input = value as Record<string, unknown>;
@@ -86,7 +96,7 @@ export const v = {
         const field = check(input[key], path ? `${path}.${key}` : key);
         if (field !== undefined) out[key] = field;
       }
-      return out as { [K in keyof S]: Infer<S[K]> };
+      return out as ObjectOf<S>;
     };
   },
 
