@@ -9,24 +9,36 @@ const DECODE = (() => {
   return t;
 })();
 
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const EQUALS = 61;
+
+/**
+ * Encode into a byte array of ASCII codes first and turn it into a string in slices: string
+ * concatenation per character would take ~0.4 s for the 2 MiB of one event batch.
+ */
 export function encodeBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
-    let s = '';
-    let i = start;
-    for (; i + 2 < end; i += 3) {
-      const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-      s += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
-    }
-    if (i < end) {
-      const rest = end - i;
-      const n = (bytes[i]! << 16) | (rest > 1 ? bytes[i + 1]! << 8 : 0);
-      s += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + (rest > 1 ? ALPHABET[(n >> 6) & 63]! : '=') + '=';
-    }
-    parts.push(s);
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = CODES[n >> 18]!;
+    out[o++] = CODES[(n >> 12) & 63]!;
+    out[o++] = CODES[(n >> 6) & 63]!;
+    out[o++] = CODES[n & 63]!;
   }
+  const rest = bytes.length - i;
+  if (rest > 0) {
+    const n = (bytes[i]! << 16) | (rest > 1 ? bytes[i + 1]! << 8 : 0);
+    out[o++] = CODES[n >> 18]!;
+    out[o++] = CODES[(n >> 12) & 63]!;
+    out[o++] = rest > 1 ? CODES[(n >> 6) & 63]! : EQUALS;
+    out[o++] = EQUALS;
+  }
+  // apply() takes the typed array as it is; a spread would copy it into an argument list first (5x slower).
+  const parts: string[] = [];
+  const SLICE = 4096;
+  for (let at = 0; at < out.length; at += SLICE) parts.push(String.fromCharCode.apply(null, out.subarray(at, at + SLICE) as unknown as number[]));
   return parts.join('');
 }
 

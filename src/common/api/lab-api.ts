@@ -112,6 +112,7 @@ export const LAB_METHODS = {
   clockStep: v.args(),
   clockSetSpeed: v.args(v.oneOf([1, 0.1, 0.01] as const)),
   clockSetDeterministic: v.args(v.boolean()),
+  /** System reset; answers once the guest has booted again (driver calls get 'busy' until then). */
   machineReset: v.args(),
   machineSetProfile: v.args(v.oneOf(EDU_PROFILE_NAMES)),
   machineSetDmaMask: v.args(v.hex64()),

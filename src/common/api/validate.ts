@@ -103,7 +103,7 @@ export const v = {
   /** The positional arguments of a call, exactly this many (trailing optional ones may be left out). */
   args<const A extends readonly Validator<unknown>[]>(...validators: A): Validator<{ [K in keyof A]: Infer<A[K]> }> {
     return (value, path) => {
-      if (!Array.isArray(value) || value.length > validators.length) fail(path, `at most ${validators.length} arguments`, value);
+      if (!Array.isArray(value) || value.length > validators.length) fail(path, `a list of at most ${validators.length} arguments`, value);
       return validators.map((check, i) => check(value[i], `${path}[${i}]`)) as { [K in keyof A]: Infer<A[K]> };
     };
   },

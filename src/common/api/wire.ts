@@ -6,7 +6,7 @@ import type { StreamMessage } from './stream';
  */
 export type ClientMessage =
   | { readonly type: 'call'; readonly id: number; readonly method: string; readonly args: readonly unknown[] }
-  /** Start the stream over: the next stream message is a snapshot. */
+  /** Start the stream over: a snapshot follows (resyncs within 250 ms share one). */
   | { readonly type: 'resync' };
 
 export type ServerMessage =
@@ -14,7 +14,10 @@ export type ServerMessage =
   | { readonly type: 'error'; readonly id: number | null; readonly error: { readonly code: string; readonly message: string } }
   | { readonly type: 'stream'; readonly message: StreamMessage };
 
-/** The largest message a client may send (a console paste fits many times over). */
+/**
+ * The largest message a client may send (a console paste fits many times over): larger ones get a
+ * 'too-large' error. Frames beyond 16 times this close the connection (code 1009) before being read.
+ */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
 
 /** The path of the WebSocket endpoint. */

@@ -16,6 +16,8 @@ import type { Lab } from './lab';
 import { clockState, driverStatus, eventBatch, hex, machineStatus, snapshot } from './state';
 
 const MODULE = 'edu';
+/** Firmware and kernel boot in microseconds; this only catches a guest that never comes back. */
+const REBOOT_TIMEOUT_MS = 10_000;
 
 /**
  * The LabApi, implemented on one Lab. Hosts hand it untrusted calls through `call()`, which checks them
@@ -23,6 +25,8 @@ const MODULE = 'edu';
  */
 export class LabService implements LabApi {
   private driverBusy = false;
+  /** Resets whose guest reboot has not finished yet. */
+  private rebooting = 0;
 
   constructor(private readonly lab: Lab) {}
 
@@ -113,7 +117,18 @@ export class LabService implements LabApi {
   // ---- machine -------------------------------------------------------------------------------------
 
   async machineReset(): Promise<LabResults['machineReset']> {
-    this.lab.machine.reset();
+    const guest = this.lab.guest;
+    const before = guest.running ? guest.kernel : undefined;
+    this.rebooting++;
+    try {
+      this.lab.machine.reset();
+      // The guest reboots on the reset, a few microtasks later. Answer once it has: a caller that waits
+      // for the answer finds the guest up, and a driver call that arrives before it gets 'busy' instead
+      // of running on the kernel about to be shut down.
+      await until(() => guest.running && guest.kernel !== before, REBOOT_TIMEOUT_MS, 'the guest did not boot again after the reset');
+    } finally {
+      this.rebooting--;
+    }
     return machineStatus(this.lab);
   }
 
@@ -183,7 +198,7 @@ export class LabService implements LabApi {
 
   private async withDriver(work: (modules: ModuleLoader) => Promise<void>): Promise<LabResults['driverLoad']> {
     this.notAborted();
-    if (!this.lab.guest.running) throw new LabError('busy', 'the guest is rebooting');
+    if (this.rebooting > 0 || !this.lab.guest.running) throw new LabError('busy', 'the guest is rebooting');
     if (this.driverBusy) throw new LabError('busy', 'the driver is already being loaded or unloaded');
     this.driverBusy = true;
     try {
@@ -203,3 +218,11 @@ function moduleArgs(p: DriverParams): string[] {
   return flags.filter(([key]) => p[key]).map(([, name]) => `${name}=1`);
 }
 
+/** Resolve once `done()` holds, checked on every turn of the event loop; LabError('internal') after `timeoutMs`. */
+async function until(done: () => boolean, timeoutMs: number, failure: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new LabError('internal', failure);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,4 +1,4 @@
-import type { EventBatch } from '../../common/api/event-batch';
+import { encodeEventBatch, type EventBatch } from '../../common/api/event-batch';
 import type { ClockState, DeviceLogEntry, DriverStatus, EduRegisters, Hex, LabSnapshot, MachineStatus, RunState } from '../../common/api/lab-api';
 import { EDU_ID } from '../../common/edu/datasheet';
 import { EDU_SLOT } from '../machine/machine';
@@ -10,18 +10,17 @@ const SNAPSHOT_LOG_LINES = 200;
 export const hex = (v: bigint | number): Hex => '0x' + v.toString(16);
 
 /**
- * Base64 by Node, not the shared pure-JS encodeBase64: that one takes about 0.4 s for the 2 MiB of a
- * full stream batch (64k events), which would stall the main loop, the machine with it, for a frame's
- * worth of events many times over. Same alphabet and padding, so decodeBase64 reads it.
+ * Base64 by Node's Buffer: the same text as the shared encoder, about ten times faster, which matters
+ * for a stream moving millions of events a second during an interrupt storm.
  */
-export function base64(bytes: Uint8Array): string {
+export function encodeBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /** Recorded events [from, to) still in memory, as encodeEventBatch lays them out (fromSeq says where they really start). */
 export function eventBatch(lab: Lab, from: number, to: number): EventBatch {
   const slice = lab.recorder.slice(from, to);
-  return { fromSeq: slice.fromSeq, count: slice.length, data: base64(new Uint8Array(slice.buffer)), strings: Object.fromEntries(slice.strings) };
+  return encodeEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings, encodeBase64);
 }
 
 /** The machine's state as the contract names it ('destroyed' never reaches a window). */
@@ -103,7 +102,7 @@ export function snapshot(lab: Lab): LabSnapshot {
     clock: clockState(lab),
     registers: eduRegisters(lab),
     config: configBytes(lab),
-    dmaBuffer: base64(lab.machine.edu.dmaBufferContents()),
+    dmaBuffer: encodeBase64(lab.machine.edu.dmaBufferContents()),
     driver: driverStatus(lab),
     console: lab.transcript.text(),
     deviceLog: deviceLog(lab),

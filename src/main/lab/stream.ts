@@ -1,7 +1,7 @@
 import type { DeviceLogEntry } from '../../common/api/lab-api';
 import { STREAM_MAX_RATE, type StreamMessage, type UiCommand } from '../../common/api/stream';
 import type { Lab } from './lab';
-import { base64, clockState, configBytes, driverStatus, eduRegisters, eventBatch, machineStatus, snapshot } from './state';
+import { clockState, encodeBase64, configBytes, driverStatus, eduRegisters, eventBatch, machineStatus, snapshot } from './state';
 
 export interface StreamOptions {
   /** Milliseconds between messages at most (default: one display frame at STREAM_MAX_RATE). */
@@ -96,7 +96,7 @@ export class LabStream {
     this.putIfChanged('clock', clockState(lab), put);
     this.putIfChanged('machine', machineStatus(lab), put);
     this.putIfChanged('driver', driverStatus(lab), put);
-    this.putIfChanged('dmaBuffer', base64(lab.machine.edu.dmaBufferContents()), put);
+    this.putIfChanged('dmaBuffer', encodeBase64(lab.machine.edu.dmaBufferContents()), put);
 
     if (!changed) return;
     this.seq++;

@@ -28,6 +28,8 @@ const COOKIE = 'edu_lab_token';
  * takes ~0.1 ms to wake up for it. The cost is this much CPU after each burst of calls.
  */
 const LINGER_MS = 2;
+/** Snapshots a window's resyncs can cause: at most one per this many ms (its stream sends the rest). */
+const RESYNC_MIN_MS = 250;
 /** A window whose socket has this much unsent data gets no more events until it catches up. */
 const CONGESTED_BYTES = 8 * 1024 * 1024;
 
@@ -92,7 +94,7 @@ export class WebHost {
   // ---- HTTP ------------------------------------------------------------------------------------------
 
   private async serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     if (req.method !== 'GET' && req.method !== 'HEAD') return this.reply(res, 405, 'method not allowed');
     const fromQuery = url.searchParams.get('token');
     if (!this.validToken(fromQuery ?? cookieToken(req))) {
@@ -136,7 +138,7 @@ export class WebHost {
 
   /** Why an upgrade is refused, or undefined to accept it. */
   private refuseUpgrade(req: IncomingMessage): string | undefined {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     if (url.pathname !== WEB_API_PATH) return 'no such endpoint';
     if (!this.validToken(url.searchParams.get('token') ?? cookieToken(req))) return 'missing or wrong token';
     const origin = req.headers.origin;
@@ -158,14 +160,29 @@ export class WebHost {
       return s;
     };
     let stream = openStream();
+    let openedAt = performance.now();
+    let restartTimer: ReturnType<typeof setTimeout> | undefined;
+    const restart = () => {
+      restartTimer = undefined;
+      stream.close();
+      stream = openStream();
+      openedAt = performance.now();
+    };
+    // A new stream sends its snapshot at once. Resyncs that come quicker than RESYNC_MIN_MS are served
+    // together by one snapshot once that time is up (taken after all of them): a window that asks in a
+    // loop still gets about a frame rate of messages.
+    const resync = () => {
+      if (restartTimer) return;
+      const wait = openedAt + RESYNC_MIN_MS - performance.now();
+      if (wait <= 0) restart();
+      else restartTimer = setTimeout(restart, wait);
+    };
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ type: 'error', id: null, error: new LabError('bad-request', 'binary messages are not part of the protocol').toJSON() });
-      void this.handle(rawText(data), send, () => {
-        stream.close();
-        stream = openStream();
-      });
+      void this.handle(rawText(data), send, resync);
     });
     ws.on('close', () => {
+      clearTimeout(restartTimer);
       stream.close();
       this.sockets.delete(ws);
     });
@@ -197,7 +214,9 @@ export class WebHost {
     }
     if (message?.type === 'resync') return resync();
     if (message?.type !== 'call' || typeof message.id !== 'number' || !Number.isSafeInteger(message.id)) {
-      return send({ type: 'error', id, error: new LabError('bad-request', 'expected {"type":"call","id":N,"method":…,"args":[…]} or {"type":"resync"}').toJSON() });
+      // Parsed: the id is what the message says, or none (a guess could reject another pending call).
+      const callId = typeof message?.id === 'number' && Number.isSafeInteger(message.id) ? message.id : null;
+      return send({ type: 'error', id: callId, error: new LabError('bad-request', 'expected {"type":"call","id":N,"method":…,"args":[…]} or {"type":"resync"}').toJSON() });
     }
     try {
       send({ type: 'result', id: message.id, result: (await this.service.call(message.method, message.args)) ?? null });
@@ -212,6 +231,15 @@ export class WebHost {
     const b = Buffer.from(this.token);
     return a.length === b.length && timingSafeEqual(a, b);
   }
+}
+
+/**
+ * The request target as a URL. Not `new URL(req.url, base)`: that reads `//name/x` as a URL of host
+ * `name` and path `/x`, so `//secret.txt` would serve index.html and `//x/api` would reach the API.
+ */
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  return new URL(`http://localhost${target.startsWith('/') ? target : '/'}`);
 }
 
 function cookieToken(req: IncomingMessage): string | undefined {
@@ -229,6 +257,7 @@ function rawText(data: RawData): string {
 
 /** The call id of a message too large or too broken to parse, so the error still reaches its caller. */
 function guessId(text: string): number | null {
-  const m = /"id"\s*:\s*(\d{1,15})/.exec(text.slice(0, 256));
+  // A whole integer only: "id":1.5 or "id":1e3 is no call's id.
+  const m = /"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(text.slice(0, 256));
   return m ? Number(m[1]) : null;
 }

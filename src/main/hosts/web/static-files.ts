@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const MIME: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,8 +27,10 @@ export async function staticFile(root: string, urlPath: string): Promise<{ body:
   }
   if (path === '/' || path === '') path = '/index.html';
   if (path.includes('\0')) return undefined;
-  const full = normalize(join(root, path));
-  if (!full.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
+  // Compare against the root as a normalized absolute path: `out/./renderer/` would otherwise match nothing.
+  const base = resolve(root);
+  const full = normalize(join(base, path));
+  if (!full.startsWith(base.endsWith(sep) ? base : base + sep)) return undefined;
   try {
     return { body: await readFile(full), type: MIME[extname(full)] ?? 'application/octet-stream' };
   } catch {

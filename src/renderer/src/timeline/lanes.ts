@@ -73,6 +73,9 @@ export class LaneSet {
   private sorted: Lane[] = [];
   private status = 0;
   private readonly handlerLanes = new Map<number, Lane>();
+  private readonly mmioLanes: (Lane | undefined)[] = [];
+  private readonly intxLanes = new Map<number, Lane>();
+  private readonly bitLanes: (Lane | undefined)[] = [];
   readonly fact: Lane;
   readonly msi: Lane;
   readonly irqStatus: Lane;
@@ -143,30 +146,38 @@ export class LaneSet {
 
   /** The MMIO lane of an initiator (created when first needed). */
   mmio(source: Source): Lane {
+    const known = this.mmioLanes[source];
+    if (known) return known;
     const id = `mmio:${SOURCE_NAMES[source] ?? source}`;
     const name = source === Source.Ui ? 'UI' : (SOURCE_NAMES[source] ?? `source ${source}`);
-    return this.byId.get(id) ?? this.add({
+    return (this.mmioLanes[source] = this.add({
       id, group: 'mmio', kind: 'instants', label: `MMIO ${name}`, order: 100 + (source === Source.Guest ? 0 : source === Source.Ui ? 1 : 2 + source),
       description: `BAR0 accesses initiated by ${name}: reads, writes, and accesses that broke the size or alignment rules.`,
       level: null, instants: new InstantSeries(MMIO_CLASSES.length), classes: MMIO_CLASSES,
-    });
+    }));
   }
 
   intx(gsi: number): Lane {
-    return this.byId.get(`intx:${gsi}`) ?? this.add({
+    const known = this.intxLanes.get(gsi);
+    if (known) return known;
+    const lane = this.add({
       id: `intx:${gsi}`, group: 'intx', kind: 'span', label: `INTx GSI ${gsi}`, order: 300 + gsi / 1000,
       description: `The level of interrupt line ${gsi} (the device's INTx pin after routing).`,
       level: new LevelSeries(), instants: null, classes: [],
     });
+    this.intxLanes.set(gsi, lane);
+    return lane;
   }
 
   bit(bit: number): Lane {
+    const known = this.bitLanes[bit];
+    if (known) return known;
     const mask = (1 << bit) >>> 0;
-    return this.byId.get(`irq-bit:${bit}`) ?? this.add({
+    return (this.bitLanes[bit] = this.add({
       id: `irq-bit:${bit}`, group: 'irq-bit', kind: 'span', label: `IRQ ${bitName(bit)} ${hex(mask)}`, order: 510 + bit / 100,
       description: `Interrupt status bit ${hex(mask)} set (raised, not yet acknowledged).`,
       level: new LevelSeries(), instants: null, classes: [],
-    });
+    }));
   }
 
   handler(irq: number, hwirq?: number): Lane {
@@ -264,13 +275,15 @@ export class LaneSet {
   }
 
   private setStatus(t: number, status: number, ix: number): void {
-    const changed = (this.status ^ status) >>> 0;
+    let changed = (this.status ^ status) >>> 0;
+    if (changed === 0) return;
     this.status = status;
     this.irqStatus.level!.set(t, status, ix);
-    for (let bit = 0; bit < 32; bit++) {
-      if (!(changed & (1 << bit))) continue;
+    while (changed !== 0) {
+      const bit = 31 - Math.clz32(changed & -changed);
+      changed = (changed & (changed - 1)) >>> 0;
       const on = (status >>> bit) & 1;
-      if (on || this.byId.has(`irq-bit:${bit}`)) this.bit(bit).level!.set(t, on, ix);
+      if (on || this.bitLanes[bit]) this.bit(bit).level!.set(t, on, ix);
     }
   }
 
@@ -295,6 +308,8 @@ export class LaneSet {
     this.sorted = this.sorted.filter((l) => keep.has(l.id));
     this.byId = new Map(this.sorted.map((l) => [l.id, l]));
     this.handlerLanes.clear();
+    for (const list of [this.mmioLanes, this.bitLanes]) list.forEach((l, i) => l && !keep.has(l.id) && (list[i] = undefined));
+    for (const [gsi, l] of this.intxLanes) if (!keep.has(l.id)) this.intxLanes.delete(gsi);
     for (const lane of this.sorted) {
       lane.level?.clear();
       lane.instants?.clear();

@@ -40,21 +40,30 @@ export function upperBound(a: ArrayLike<number>, t: number, lo = 0, hi = a.lengt
  * O(W · log(n / W)) comparisons instead of O(W · log n).
  */
 export function gallopBound(a: ArrayLike<number>, t: number, from: number, hi: number, strict: boolean, stats?: SearchStats): number {
-  const before = strict ? (v: number) => v <= t : (v: number) => v < t;
   let lo = from;
   let step = 1;
   let probes = 0;
+  // Gallop: find a window [lo, hi) that holds the answer.
   while (lo < hi) {
     const probe = lo + step - 1;
-    probes++;
     if (probe >= hi) break;
-    if (!before(a[probe]!)) {
+    probes++;
+    const v = a[probe]!;
+    if (strict ? v > t : v >= t) {
       hi = probe + 1;
       break;
     }
     lo = probe + 1;
     step *= 2;
   }
+  // Bisect it.
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    probes++;
+    const v = a[mid]!;
+    if (strict ? v <= t : v < t) lo = mid + 1;
+    else hi = mid;
+  }
   if (stats) stats.probes += probes;
-  return strict ? upperBound(a, t, lo, hi, stats) : lowerBound(a, t, lo, hi, stats);
+  return lo;
 }

@@ -126,8 +126,10 @@ export class InstantSeries {
       return hi - lo - others;
     }
     const cum = this.cum[cls - 1]!;
-    const at = (p: number): number => (p >= 0 ? cum[this.s + p]! : this.base[cls - 1]!);
-    return (at(hi - 1) - at(lo - 1)) >>> 0;
+    const base = this.base[cls - 1]!;
+    const upper = hi - 1 >= 0 ? cum[this.s + hi - 1]! : base;
+    const lower = lo - 1 >= 0 ? cum[this.s + lo - 1]! : base;
+    return (upper - lower) >>> 0;
   }
 
   /** Drops entries whose event index is below `firstIndex` (the store dropped them). */
@@ -262,8 +264,9 @@ export class LevelSeries {
   /** How many of the values at logical positions [k, hi) are 0 (k may be -1: the initial value). */
   zerosIn(k: number, hi: number): number {
     if (hi <= k) return 0;
-    const at = (p: number): number => (p >= 0 ? this.zc[this.s + p]! : this.zbase);
-    let n = (at(hi - 1) - at(k < 0 ? -1 : k - 1)) >>> 0;
+    const upper = hi - 1 >= 0 ? this.zc[this.s + hi - 1]! : this.zbase;
+    const lower = k - 1 >= 0 ? this.zc[this.s + k - 1]! : this.zbase;
+    let n = (upper - lower) >>> 0;
     if (k < 0 && this.initial === 0) n++;
     return n;
   }
