@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { measureCFactorial, measureWorkerFactorial } from '../test/bench/factorial';
 import { measureMmio } from '../test/bench/mmio';
+import { measureStream } from '../test/bench/stream';
 import { measureTimers } from '../test/bench/timers';
 
 type Figures = Record<string, number>;
@@ -33,6 +34,7 @@ const benches: Bench[] = [
   { name: 'mmio', run: async () => ({ ...(await measureMmio()) }) },
   { name: 'timers', run: async () => ({ ...(await measureTimers()) }) },
   { name: 'rtt', run: () => inChildProcess('test/e2e/bench/rtt.ts') },
+  { name: 'stream', run: async () => ({ ...(await measureStream()) }) },
   {
     name: 'fact',
     run: async () => ({ fact_ffffffff_s: await measureWorkerFactorial(), c_fact_ffffffff_s: measureCFactorial() }),
