@@ -3,8 +3,11 @@ import { Guest, type GuestOptions } from '../guest/guest';
 import type { WorkerFactory } from '../machine/device-host';
 import type { EduProfileName } from '../machine/devices/edu/edu-profiles';
 import { Machine } from '../machine/machine';
+import { SESSION_FORMAT, SESSION_FORMAT_VERSION, writeJsonl, type SessionHeader, type WriteOptions } from '../session/export/jsonl';
 import { clockTimeSource, Recorder } from '../session/recorder';
 import { ConsoleTranscript } from './console-transcript';
+
+export const APP_VERSION = '0.1.0';
 
 export interface LabOptions {
   /** Device-thread workers (the built ones in the app, from source in tests). */
@@ -52,6 +55,30 @@ export class Lab {
       await machine.destroy();
       throw error;
     }
+  }
+
+  /** What a saved session says about where it was recorded. */
+  sessionHeader(): SessionHeader {
+    const edu = this.machine.edu.snapshot();
+    return {
+      format: SESSION_FORMAT,
+      version: SESSION_FORMAT_VERSION,
+      app: `edu-lab ${APP_VERSION}`,
+      createdAt: new Date().toISOString(),
+      profile: edu.profile,
+      machine: {
+        ramSize: this.machine.ram.size,
+        dmaMask: '0x' + edu.dmaMask.toString(16),
+        deterministic: this.machine.clock.deterministic,
+        speed: this.machine.clock.speed,
+      },
+      firstSeq: this.recorder.firstSeq,
+    };
+  }
+
+  /** Save the recorded events as JSON Lines. */
+  exportJsonl(path: string, options?: WriteOptions): Promise<number> {
+    return writeJsonl(path, this.sessionHeader(), this.recorder.events(), options);
   }
 
   async destroy(): Promise<void> {

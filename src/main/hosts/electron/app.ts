@@ -56,8 +56,29 @@ export async function startDesktopApp(): Promise<void> {
           ipc.replaceLab(lab);
           await old.destroy();
         },
-        openSession: () => ui('open-session'),
-        exportSession: () => ui('export-session'),
+        openSession: async () => {
+          const choice = await dialog.showOpenDialog(window, {
+            title: 'Open a saved session',
+            properties: ['openFile'],
+            filters: [{ name: 'edu-lab session (JSON Lines)', extensions: ['jsonl'] }],
+          });
+          if (choice.canceled || !choice.filePaths[0]) return;
+          // Replaying a saved session in the window comes with the session importer.
+          dialog.showErrorBox('Open Session', `Replaying saved sessions is not available in this version (${choice.filePaths[0]}).`);
+        },
+        exportSession: async () => {
+          const choice = await dialog.showSaveDialog(window, {
+            title: 'Export the session',
+            defaultPath: 'edu-lab-session.jsonl',
+            filters: [{ name: 'edu-lab session (JSON Lines)', extensions: ['jsonl'] }],
+          });
+          if (choice.canceled || !choice.filePath) return;
+          try {
+            await lab.exportJsonl(choice.filePath);
+          } catch (error) {
+            dialog.showErrorBox('Export Session', `Could not write ${choice.filePath}: ${(error as Error).message}`);
+          }
+        },
         toggleTheme: () => ui('toggle-theme'),
         showShortcuts: () => ui('show-shortcuts'),
         openSpecification: () => openExternal(EDU_SPEC_URL),
