@@ -13,6 +13,8 @@ import { v, type Infer, type Validator } from './validate';
 export type Hex = string;
 
 export const MAX_CONSOLE_INPUT = 64 * 1024;
+/** Most bytes one readMemory call returns (the DMA buffer's size). */
+export const MAX_MEMORY_READ = 4096;
 /** Most events one getEvents call returns. */
 export const MAX_EVENTS_PER_CALL = 1 << 20;
 
@@ -83,6 +85,8 @@ export interface LabSnapshot {
   readonly registers: EduRegisters;
   /** The 256 bytes of 00:04.0's configuration space. */
   readonly config: readonly number[];
+  /** Which bits of each config byte software can write (the device's write mask); the rest are read-only. */
+  readonly configWritable: readonly number[];
   /** The 4096-byte DMA buffer, base64. */
   readonly dmaBuffer: string;
   readonly driver: DriverStatus;
@@ -128,6 +132,8 @@ export const LAB_METHODS = {
   driverUnload: v.args(),
   getSnapshot: v.args(),
   getEvents: v.args(seq, seq),
+  /** Guest physical memory (RAM, or what decodes there) as the UI's probe reads it; base64. */
+  readMemory: v.args(v.hex64(), v.int(1, MAX_MEMORY_READ)),
 } as const satisfies Record<string, Validator<readonly unknown[]>>;
 
 export type LabMethod = keyof typeof LAB_METHODS;
@@ -160,6 +166,7 @@ export interface LabResults {
   driverUnload: DriverStatus;
   getSnapshot: LabSnapshot;
   getEvents: EventBatch;
+  readMemory: string;
 }
 
 /** The lab as a window sees it. */

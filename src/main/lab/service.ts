@@ -13,7 +13,7 @@ import type { ModuleLoader } from '../guest/kernel/modules';
 import { EDU_SLOT } from '../machine/machine';
 import type { NarrowSize } from '../machine/memory/region';
 import type { Lab } from './lab';
-import { clockState, driverStatus, eventBatch, hex, machineStatus, snapshot } from './state';
+import { clockState, driverStatus, encodeBase64, eventBatch, hex, machineStatus, snapshot } from './state';
 
 const MODULE = 'edu';
 /** Firmware and kernel boot in microseconds; this only catches a guest that never comes back. */
@@ -174,6 +174,10 @@ export class LabService implements LabApi {
     if (to - from > MAX_EVENTS_PER_CALL) throw new LabError('too-large', `at most ${MAX_EVENTS_PER_CALL} events per call`);
     const r = this.lab.recorder;
     return eventBatch(this.lab, Math.max(from, r.firstSeq), Math.min(to, r.recorded));
+  }
+
+  async readMemory(...[addr, length]: LabArgs<'readMemory'>): Promise<LabResults['readMemory']> {
+    return encodeBase64(this.lab.machine.memory.readBytes(BigInt(addr), length, Source.Ui));
   }
 
   // ---- helpers -------------------------------------------------------------------------------------

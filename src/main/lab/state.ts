@@ -102,6 +102,7 @@ export function snapshot(lab: Lab): LabSnapshot {
     clock: clockState(lab),
     registers: eduRegisters(lab),
     config: configBytes(lab),
+    configWritable: [...lab.machine.pci.device(EDU_SLOT)!.config.wmask],
     dmaBuffer: encodeBase64(lab.machine.edu.dmaBufferContents()),
     driver: driverStatus(lab),
     console: lab.transcript.text(),

@@ -204,7 +204,7 @@ describe('LabApi over the web host: each method and its effect', () => {
     const { call } = await setup();
     const s = await call('getSnapshot');
     expect(Object.keys(s).sort()).toEqual(
-      ['clock', 'config', 'console', 'deviceLog', 'dmaBuffer', 'driver', 'eventsFirstSeq', 'eventsRecorded', 'machine', 'registers'].sort(),
+      ['clock', 'config', 'configWritable', 'console', 'deviceLog', 'dmaBuffer', 'driver', 'eventsFirstSeq', 'eventsRecorded', 'machine', 'registers'].sort(),
     );
     expect(s.machine).toEqual({
       state: 'running',
@@ -219,6 +219,9 @@ describe('LabApi over the web host: each method and its effect', () => {
     expect(s.registers).toMatchObject({ id: 0x010000ed, liveness: 0, irqStatus: 0, dmaCmd: '0x0', dmaDeadlineNs: null });
     expect(s.config).toHaveLength(256);
     expect(s.config.slice(0, 4)).toEqual([0x34, 0x12, 0xe8, 0x11]);
+    expect(s.configWritable.slice(4, 6), 'command: IO, MEM, MASTER, SERR, INTX_DISABLE').toEqual([0x07, 0x05]);
+    expect(s.configWritable.slice(0x10, 0x14), 'BAR0 sizes to 1 MiB').toEqual([0x00, 0x00, 0xf0, 0xff]);
+    expect(s.configWritable[0]).toBe(0);
     expect(decodeBase64(s.dmaBuffer)).toHaveLength(4096);
     expect(s.driver.loaded).toBe(false);
     expect(s.console).toMatch(/Linux version 6\.1\.0-edu-lab/);
@@ -252,6 +255,15 @@ describe('LabApi over the web host: each method and its effect', () => {
     const streamed = client.follower.messages.filter((m) => m.events).map((m) => m.events!);
     const batch = streamed.at(-1)!;
     expect(await call('getEvents', batch.fromSeq, batch.fromSeq + batch.count)).toEqual(batch);
+  });
+
+  it('readMemory: guest RAM as the probe sees it, and its limits', async () => {
+    const { call, lab } = await setup();
+    lab.machine.ram.writeBytes(0x2000, new TextEncoder().encode('edu-lab'));
+    expect(new TextDecoder().decode(decodeBase64(await call('readMemory', '0x2000', 7)))).toBe('edu-lab');
+    expect(decodeBase64(await call('readMemory', '0xfea00000', 4)), 'MMIO decodes there: the ID register').toEqual(new Uint8Array([0xed, 0, 0, 1]));
+    await expect(call('readMemory', '0x2000', 4097)).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(call('readMemory', 8192, 4)).rejects.toMatchObject({ code: 'bad-request' });
   });
 
   it('every LabApi method was exercised above', () => {
