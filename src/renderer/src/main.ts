@@ -1,6 +1,14 @@
+import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { connectLab } from './api/lab';
 import App from './App.vue';
+import { useLab } from './stores/lab';
+import { startLabSync } from './stream-router';
+import './styles/theme.css';
 
 const lab = connectLab();
-createApp(App, { lab }).mount('#app');
+const app = createApp(App);
+app.use(createPinia());
+useLab().attach(lab);
+startLabSync(lab);
+app.mount('#app');

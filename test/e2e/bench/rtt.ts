@@ -39,7 +39,7 @@ export async function measureRtt(): Promise<RttFigures> {
   try {
     const page = await newPage(browser);
     await page.goto(host.url);
-    await page.waitForSelector('[data-testid=status]');
+    await page.waitForSelector('[data-testid=machine-state]');
     const ui = await page.evaluate(async (calls) => {
       const lab = window.lab!;
       const times: number[] = [];
