@@ -42,7 +42,21 @@ export function encodeBase64(bytes: Uint8Array): string {
   return parts.join('');
 }
 
+/** The platform's own decoder where it exists (Chromium 140+, Node 25+): several times faster. */
+const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+
 export function decodeBase64(text: string): Uint8Array {
+  if (nativeFromBase64) {
+    try {
+      return nativeFromBase64(text);
+    } catch {
+      throw new Error('malformed base64');
+    }
+  }
+  return decodeBase64Js(text);
+}
+
+function decodeBase64Js(text: string): Uint8Array {
   const clean = text.replace(/=+$/, '');
   if (clean.length % 4 === 1) throw new Error('malformed base64');
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));

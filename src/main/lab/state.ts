@@ -1,4 +1,4 @@
-import { encodeEventBatch, type EventBatch } from '../../common/api/event-batch';
+import { encodeEventBatch, rawEventBatch, type EventBatch } from '../../common/api/event-batch';
 import type { ClockState, DeviceLogEntry, DriverStatus, EduRegisters, Hex, LabSnapshot, MachineStatus, RunState } from '../../common/api/lab-api';
 import { EDU_ID } from '../../common/edu/datasheet';
 import { EDU_SLOT } from '../machine/machine';
@@ -17,7 +17,13 @@ export function encodeBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-/** Recorded events [from, to) still in memory, as encodeEventBatch lays them out (fromSeq says where they really start). */
+/** Recorded events [from, to) still in memory, raw (for the stream; fromSeq says where they really start). */
+export function rawEvents(lab: Lab, from: number, to: number): EventBatch {
+  const slice = lab.recorder.slice(from, to);
+  return rawEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings);
+}
+
+/** The same, base64 inside JSON (for call results). */
 export function eventBatch(lab: Lab, from: number, to: number): EventBatch {
   const slice = lab.recorder.slice(from, to);
   return encodeEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings, encodeBase64);

@@ -1,7 +1,7 @@
 import type { DeviceLogEntry } from '../../common/api/lab-api';
 import { STREAM_MAX_RATE, type StreamMessage, type UiCommand } from '../../common/api/stream';
 import type { Lab } from './lab';
-import { clockState, encodeBase64, configBytes, driverStatus, eduRegisters, eventBatch, machineStatus, snapshot } from './state';
+import { clockState, encodeBase64, configBytes, driverStatus, eduRegisters, rawEvents, machineStatus, snapshot } from './state';
 
 export interface StreamOptions {
   /** Milliseconds between messages at most (default: one display frame at STREAM_MAX_RATE). */
@@ -112,7 +112,7 @@ export class LabStream {
     }
     const end = Math.min(recorder.recorded, this.nextEvent + this.maxEvents);
     if (end <= this.nextEvent) return;
-    const batch = eventBatch(this.lab, this.nextEvent, end);
+    const batch = rawEvents(this.lab, this.nextEvent, end);
     put('events', batch);
     this.nextEvent = batch.fromSeq + batch.count;
   }

@@ -4,6 +4,7 @@ import type { StreamMessage, UiCommand } from '../../common/api/stream';
 import { EventFlag, EventKind } from '../../common/trace/schema';
 import type { Lab } from './api/lab';
 import { consoleBus } from './console-bus';
+import { EventIngestQueue } from './event-ingest';
 import { publishEventBatch, timeline, timelineChanged } from './session';
 import { useLab, type LogLine, type RegisterAccess } from './stores/lab';
 import { useSettings } from './stores/settings';
@@ -12,18 +13,20 @@ import { useUi } from './stores/ui';
 /**
  * Keeps the window in step with the lab: applies each stream message to the stores, the console and
  * the timeline. A snapshot starts everything over (and the events recorded before it are fetched); a
- * hole in the message numbers asks for a new snapshot rather than drawing a wrong picture.
+ * hole in the message numbers asks for a new snapshot rather than drawing a wrong picture. Recorded
+ * events go through a queue taken in time slices; everything else in a message applies at once.
  */
 export function startLabSync(lab: Lab): () => void {
   const store = useLab();
   let expected = -1;
   let loading: StreamMessage[] | undefined;
+  const events = new EventIngestQueue(ingest, timelineChanged);
 
   const apply = (m: StreamMessage) => {
     store.applyMessage(m);
     if (m.console) consoleBus.output(m.console);
     if (m.gap) timeline.noteGap(m.gap.from, m.gap.to);
-    if (m.events) ingest(decodeEventBatch(m.events));
+    if (m.events) events.push(decodeEventBatch(m.events));
     if (m.clock) timeline.setLiveTime(m.clock.vns);
     if (m.ui) for (const command of m.ui) uiCommand(command);
     timelineChanged();
@@ -33,6 +36,7 @@ export function startLabSync(lab: Lab): () => void {
     const s = m.snapshot!;
     loading = [];
     expected = m.seq + 1;
+    events.clear();
     timeline.reset();
     store.applySnapshot(s);
     consoleBus.reset(s.console);
@@ -41,7 +45,7 @@ export function startLabSync(lab: Lab): () => void {
     for (let from = s.eventsFirstSeq; from < s.eventsRecorded; ) {
       const batch = await store.call('getEvents', from, Math.min(s.eventsRecorded, from + MAX_EVENTS_PER_CALL));
       if (!batch || batch.count === 0) break;
-      ingest(decodeEventBatch(batch));
+      events.push(decodeEventBatch(batch));
       from = batch.fromSeq + batch.count;
     }
     const queued = loading;

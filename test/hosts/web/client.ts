@@ -1,3 +1,4 @@
+import { decodeStreamFrame } from '../../../src/common/api/wire';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -134,7 +135,12 @@ export class TestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
-      if (isBinary) throw new Error('the server sent a binary frame');
+      if (isBinary) {
+        // A stream message with events in it: length, JSON, bytes (see encodeStreamFrame).
+        const buffer = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+        const copy = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
+        return this.receive(decodeStreamFrame(copy));
+      }
       this.receive(JSON.parse(data.toString()) as ServerMessage);
     });
     ws.on('close', (code, reason) => {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LabError, toLabError } from '../../../common/api/lab-api';
-import { MAX_CLIENT_MESSAGE_BYTES, WEB_API_PATH, type ServerMessage } from '../../../common/api/wire';
+import { encodeStreamFrame, MAX_CLIENT_MESSAGE_BYTES, WEB_API_PATH, type ServerMessage } from '../../../common/api/wire';
 import type { Lab } from '../../lab/lab';
 import { LabService } from '../../lab/service';
 import { LabStream } from '../../lab/stream';
@@ -153,7 +153,11 @@ export class WebHost {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
     const openStream = () => {
-      const s = new LabStream(this.options.lab, (message) => send({ type: 'stream', message }), {
+      const s = new LabStream(this.options.lab, (message) => {
+        const frame = encodeStreamFrame(message);
+        if (!frame) return send({ type: 'stream', message });
+        if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+      }, {
         congested: () => ws.bufferedAmount > CONGESTED_BYTES,
       });
       s.start();

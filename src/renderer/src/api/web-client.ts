@@ -1,6 +1,6 @@
 import { LAB_METHOD_NAMES, LabError, toLabError, type LabApi, type LabMethod } from '../../../common/api/lab-api';
 import type { LabConnection, StreamListener } from '../../../common/api/stream';
-import { WEB_API_PATH, type ClientMessage, type ServerMessage } from '../../../common/api/wire';
+import { decodeStreamFrame, WEB_API_PATH, type ClientMessage, type ServerMessage } from '../../../common/api/wire';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -59,12 +59,14 @@ export class WebLabClient implements LabConnection {
 
   private connect(): void {
     const socket = new WebSocket(this.url);
+    socket.binaryType = 'arraybuffer';
     this.socket = socket;
     socket.onopen = () => {
       this.retryMs = RETRY_MIN_MS;
       for (const m of this.queued.splice(0)) socket.send(JSON.stringify(m));
     };
-    socket.onmessage = (event) => this.receive(JSON.parse(String(event.data)) as ServerMessage);
+    socket.onmessage = (event) =>
+      this.receive(event.data instanceof ArrayBuffer ? decodeStreamFrame(event.data) : (JSON.parse(String(event.data)) as ServerMessage));
     socket.onclose = () => {
       for (const [, p] of this.pending) p.reject(new LabError('disconnected', 'the connection to the lab was lost; reconnecting'));
       this.pending.clear();
