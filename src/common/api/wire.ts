@@ -1,4 +1,5 @@
 import type { StreamMessage } from './stream';
+import { decodeUtf8, encodeUtf8 } from './utf8';
 
 /**
  * The web host's WebSocket protocol: JSON messages both ways. Calls carry an id the reply repeats;
@@ -31,7 +32,7 @@ export const WEB_API_PATH = '/api';
 export function encodeStreamFrame(message: StreamMessage): Uint8Array | undefined {
   const data = message.events?.data;
   if (!(data instanceof Uint8Array)) return undefined;
-  const json = new TextEncoder().encode(JSON.stringify({ type: 'stream', message: { ...message, events: { ...message.events, data: null } } }));
+  const json = encodeUtf8(JSON.stringify({ type: 'stream', message: { ...message, events: { ...message.events, data: null } } }));
   const frame = new Uint8Array(4 + json.length + data.length);
   new DataView(frame.buffer).setUint32(0, json.length, true);
   frame.set(json, 4);
@@ -41,7 +42,7 @@ export function encodeStreamFrame(message: StreamMessage): Uint8Array | undefine
 
 export function decodeStreamFrame(frame: ArrayBuffer): ServerMessage {
   const length = new DataView(frame).getUint32(0, true);
-  const parsed = JSON.parse(new TextDecoder().decode(new Uint8Array(frame, 4, length))) as { type: 'stream'; message: StreamMessage };
+  const parsed = JSON.parse(decodeUtf8(new Uint8Array(frame, 4, length))) as { type: 'stream'; message: StreamMessage };
   const events = parsed.message.events;
   // Copied to a buffer of its own: the columns need 8-byte alignment from offset 0.
   const data = new Uint8Array(frame.slice(4 + length));
