@@ -140,4 +140,25 @@ describe('Timeline', () => {
     tl.append(batch(evs.slice(0, 2), 0));
     expect(tl.store.size).toBe(2);
   });
+  it('keeps a storm on while its events are still arriving behind the live clock', () => {
+    const tl = new Timeline({ lanes: { storm: { windowNs: 1_000, minInterrupts: 4, ackRatio: 2 } } });
+    // A handler that runs every 100 ns and is never acknowledged, delivered in bounded batches while
+    // the clock in each message is already far ahead.
+    const entries = (from: number, n: number): Ev[] =>
+      Array.from({ length: n }, (_, i) => ({ t: from + 100 * i, kind: EventKind.HandlerEnter, source: G, addr: 11, value: 11 }));
+    tl.append(batch(entries(0, 6), 0));
+    tl.setLiveTime(50_000);
+    expect(tl.storm.active).toBe(true);
+    tl.append(batch(entries(600, 6), 6));
+    tl.setLiveTime(60_000);
+    expect(tl.storm.active).toBe(true);
+    const level = tl.lanes.stormLane.level!;
+    expect([level.length, level.time(0)]).toEqual([1, 300]);
+    // Clock updates with no events in between: the flood is over, the window slides on.
+    tl.setLiveTime(70_000);
+    expect(tl.storm.active).toBe(true);
+    tl.setLiveTime(80_000);
+    expect(tl.storm.active).toBe(false);
+    expect([level.length, level.time(1), level.valueAt(1)]).toEqual([2, 1_800, 0]); // 800 leaves: 3 left
+  });
 });

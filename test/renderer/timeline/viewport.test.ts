@@ -92,10 +92,10 @@ describe('Viewport', () => {
     expect(v.end).toBe(9e6);
   });
 
-  it('keeps the scale when the width changes (and the right edge when following)', () => {
+  it('keeps the visible range when the width changes (and the right edge when following)', () => {
     const v = new Viewport({ width: 1000, start: 0, span: 1e6 });
     v.setWidth(500);
-    expect([v.start, v.span, v.nsPerPx]).toEqual([0, 500_000, 1000]);
+    expect([v.start, v.span, v.nsPerPx]).toEqual([0, 1e6, 2000]);
     v.setDataRange(0, 3e6);
     v.setFollow(true);
     v.setWidth(1000);

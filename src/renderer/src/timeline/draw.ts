@@ -116,23 +116,30 @@ export function drawTimeline(ctx: TimelineContext2D, scene: DrawScene): void {
   }
   ctx.restore();
 
-  // ---- labels ----
-  ctx.fillStyle = theme.labelBackground;
-  ctx.fillRect(0, axisHeight, labelWidth, height - axisHeight);
+  // ---- labels (none when the host shows its own: labelWidth 0) ----
+  const labels = labelWidth > 0;
+  if (labels) {
+    ctx.fillStyle = theme.labelBackground;
+    ctx.fillRect(0, axisHeight, labelWidth, height - axisHeight);
+  }
   ctx.font = theme.labelFont;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   for (const row of scene.rows) {
     if (row.y + row.height <= axisHeight) continue;
-    ctx.fillStyle = theme.lanes[row.lane.group].edge;
-    ctx.fillRect(0, row.y + 2, 3, row.height - 4);
-    ctx.fillStyle = theme.labelText;
-    ctx.fillText(row.lane.label, 8, row.y + row.height / 2, labelWidth - 12);
+    if (labels) {
+      ctx.fillStyle = theme.lanes[row.lane.group].edge;
+      ctx.fillRect(0, row.y + 2, 3, row.height - 4);
+      ctx.fillStyle = theme.labelText;
+      ctx.fillText(row.lane.label, 8, row.y + row.height / 2, labelWidth - 12);
+    }
     ctx.fillStyle = theme.separator;
     ctx.fillRect(0, row.y + row.height, width, px);
   }
-  ctx.fillStyle = theme.separator;
-  ctx.fillRect(labelWidth - px, axisHeight, px, height - axisHeight);
+  if (labels) {
+    ctx.fillStyle = theme.separator;
+    ctx.fillRect(labelWidth - px, axisHeight, px, height - axisHeight);
+  }
 
   // ---- the axis ----
   ctx.fillStyle = theme.axisBackground;

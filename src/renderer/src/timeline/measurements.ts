@@ -257,7 +257,9 @@ export class MeasurementTracker {
         const bit = 31 - Math.clz32(b & -b);
         const list = this.unacked[bit]!;
         list.push(row);
-        if (list.length > MAX_PENDING) for (const old of list.splice(0, list.length - MAX_PENDING)) this.remaining.delete(old);
+        // Past the limit the oldest tenth goes at once: dropping one per raise would move the whole
+        // list on every raise of a storm (quadratic: a million unacknowledged raises took a minute).
+        if (list.length > MAX_PENDING) for (const old of list.splice(0, list.length - MAX_PENDING + MAX_PENDING / 10)) this.remaining.delete(old);
       }
       this.unackedBits = (this.unackedBits | row.bits) >>> 0;
     }

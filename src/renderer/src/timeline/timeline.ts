@@ -31,6 +31,9 @@ import { makeTicks, type TickSet } from './ticks';
 import { formatFixed, formatTime } from './time-format';
 import { Viewport, type ViewportOptions } from './viewport';
 
+/** Clock updates without events after which the data is taken as caught up with the clock (see dataChanged). */
+const QUIET_CLOCK_UPDATES = 3;
+
 export interface TimelineOptions {
   readonly store?: EventStoreOptions;
   readonly lanes?: LaneSetOptions;
@@ -63,6 +66,8 @@ export class Timeline {
   private size = { width: 1000, height: 400, dpr: 1 };
   private cache = new Map<string, LaneColumns>();
   private settingsVersion = 0;
+  /** Live-time updates since events last arrived (see dataChanged). */
+  private clockOnlyUpdates = 0;
 
   constructor(options: TimelineOptions = {}) {
     this.store = new EventStore(options.store);
@@ -83,6 +88,7 @@ export class Timeline {
       this.measurements.process(e);
     });
     if (result.dropped > 0) this.lanes.trim(this.store.firstIndex);
+    if (result.to > result.from) this.clockOnlyUpdates = 0;
     this.dataChanged();
     return result;
   }
@@ -96,6 +102,7 @@ export class Timeline {
   setLiveTime(vns: number): void {
     if (!Number.isFinite(vns) || vns === this.liveTime) return;
     this.liveTime = vns;
+    this.clockOnlyUpdates++;
     this.dataChanged();
   }
 
@@ -107,6 +114,7 @@ export class Timeline {
     this.cursors.clear();
     if (options.markers) this.markers.clear();
     this.liveTime = NaN;
+    this.clockOnlyUpdates = 0;
     this.cache.clear();
     this.viewport.setDataRange(NaN, NaN);
     this.viewport.setFollow(true);
@@ -132,7 +140,12 @@ export class Timeline {
 
   private dataChanged(): void {
     const end = this.dataEnd;
-    this.lanes.advanceTo(end);
+    // The storm window slides with the events, and with the live clock only after a few clock updates
+    // in a row came without events: while a flood is still being delivered (bounded batches per
+    // message, ingested in slices), the clock runs ahead of the events received so far, and sliding
+    // to it would end the storm and start it again (a flickering warning, and storm-lane transitions
+    // recorded out of time order).
+    this.lanes.advanceTo(this.clockOnlyUpdates >= QUIET_CLOCK_UPDATES ? end : this.store.lastTime);
     this.viewport.setDataRange(this.dataStart, end);
   }
 

@@ -155,13 +155,14 @@ export class Viewport {
     return Math.max(this.minMaxSpan, this.maxSpanFactor * data, this.minSpan);
   }
 
-  /** New plot width: the scale (ns per px) stays, the right edge stays in follow mode. */
+  /**
+   * New plot width: the visible time range stays and the scale changes, so opening a panel beside the
+   * canvas (or narrowing the window) never pushes what the user was looking at out of view.
+   */
   setWidth(width: number): void {
     width = Math.max(1, width);
     if (width === this.w) return;
-    const nsPerPx = this.nsPerPx;
     this.w = width;
-    this.d = nsPerPx * width;
     this.settle();
   }
 
