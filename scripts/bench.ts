@@ -35,6 +35,7 @@ const benches: Bench[] = [
   { name: 'timers', run: async () => ({ ...(await measureTimers()) }) },
   { name: 'rtt', run: () => inChildProcess('test/e2e/bench/rtt.ts') },
   { name: 'stream', run: async () => ({ ...(await measureStream()) }) },
+  { name: 'ui', run: () => inChildProcess('test/e2e/bench/ui.ts') },
   {
     name: 'fact',
     run: async () => ({ fact_ffffffff_s: await measureWorkerFactorial(), c_fact_ffffffff_s: measureCFactorial() }),
@@ -54,6 +55,9 @@ const goals: Goal[] = [
     label: 'ui_register_read_rtt_us <= qtest_readl_rtt_us',
     met: (f) => (has(f, 'ui_register_read_rtt_us', 'qtest_readl_rtt_us') ? f.ui_register_read_rtt_us! <= f.qtest_readl_rtt_us! : undefined),
   },
+  { label: 'load_to_prompt_ms <= 1500', met: (f) => (has(f, 'load_to_prompt_ms') ? f.load_to_prompt_ms! <= 1500 : undefined) },
+  { label: 'console_echo_ms_during_storm <= 50', met: (f) => (has(f, 'console_echo_ms_during_storm') ? f.console_echo_ms_during_storm! <= 50 : undefined) },
+  { label: 'timeline_frame_p95_ms <= 16', met: (f) => (has(f, 'timeline_frame_p95_ms') ? f.timeline_frame_p95_ms! <= 16 : undefined) },
   {
     label: 'fact_ffffffff_s <= 1.2 x c_fact_ffffffff_s',
     met: (f) => (has(f, 'fact_ffffffff_s', 'c_fact_ffffffff_s') ? f.fact_ffffffff_s! <= 1.2 * f.c_fact_ffffffff_s! : undefined),

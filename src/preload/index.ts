@@ -29,6 +29,9 @@ const lab: Record<string, unknown> = {
   resync(): void {
     ipcRenderer.send(IPC.streamOpen);
   },
+  ack(seq: number): void {
+    port?.postMessage({ type: 'ack', seq });
+  },
 };
 
 for (const method of LAB_METHOD_NAMES) {

@@ -3,6 +3,8 @@ import type { ClockState, DeviceLogEntry, DriverStatus, EduRegisters, LabSnapsho
 
 /** Most messages a stream sends per second: one per display frame. */
 export const STREAM_MAX_RATE = 60;
+/** Messages with events a window that acknowledges may have unacknowledged (see LabConnection.ack). */
+export const STREAM_EVENTS_IN_FLIGHT = 2;
 
 /**
  * One message of a window's event stream. Messages are numbered 0, 1, 2… per stream; a window that
@@ -42,6 +44,13 @@ export interface LabConnection {
   onStream(listener: StreamListener): () => void;
   /** Start the stream over (after a gap in message numbers): its next message is a snapshot. */
   resync(): void;
+  /**
+   * The window has taken in the events of stream message `seq`. A window that acknowledges gets at most
+   * STREAM_EVENTS_IN_FLIGHT messages with events ahead of its acknowledgements; the rest wait in the
+   * recorder. Without this, a window slower than an interrupt storm queues seconds of events in its
+   * socket, and its console echo waits behind them.
+   */
+  ack(seq: number): void;
   /** Which host serves this window (for the About box and diagnostics only). */
   readonly host: 'electron' | 'web';
 }

@@ -8,7 +8,9 @@ import { decodeUtf8, encodeUtf8 } from './utf8';
 export type ClientMessage =
   | { readonly type: 'call'; readonly id: number; readonly method: string; readonly args: readonly unknown[] }
   /** Start the stream over: a snapshot follows (resyncs within 250 ms share one). */
-  | { readonly type: 'resync' };
+  | { readonly type: 'resync' }
+  /** The events of stream message `seq` are taken in (flow control, see LabConnection.ack). */
+  | { readonly type: 'ack'; readonly seq: number };
 
 export type ServerMessage =
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }

@@ -1,5 +1,5 @@
 import type { DeviceLogEntry } from '../../common/api/lab-api';
-import { STREAM_MAX_RATE, type StreamMessage, type UiCommand } from '../../common/api/stream';
+import { STREAM_EVENTS_IN_FLIGHT, STREAM_MAX_RATE, type StreamMessage, type UiCommand } from '../../common/api/stream';
 import type { Lab } from './lab';
 import { clockState, encodeBase64, configBytes, driverStatus, eduRegisters, rawEvents, machineStatus, snapshot } from './state';
 
@@ -30,6 +30,10 @@ export class LabStream {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly maxEvents: number;
+  /** Seqs of sent messages with events the window has not acknowledged, oldest first. */
+  private readonly unacked: number[] = [];
+  /** The window acknowledges (so it gets flow control); windows that never do are sent events freely. */
+  private acknowledging = false;
 
   constructor(
     private readonly lab: Lab,
@@ -62,6 +66,13 @@ export class LabStream {
     this.uiCommands.push(command);
   }
 
+  /** The window has taken in the events of message `seq` (and of every earlier one). */
+  acknowledge(seq: number): void {
+    if (!Number.isSafeInteger(seq)) return;
+    this.acknowledging = true;
+    while (this.unacked.length > 0 && this.unacked[0]! <= seq) this.unacked.shift();
+  }
+
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -90,7 +101,8 @@ export class LabStream {
       put('ui', this.uiCommands);
       this.uiCommands = [];
     }
-    if (!this.options.congested?.()) this.takeEvents(put);
+    const windowFull = this.acknowledging && this.unacked.length >= STREAM_EVENTS_IN_FLIGHT;
+    if (!windowFull && !this.options.congested?.()) this.takeEvents(put);
     this.putIfChanged('registers', eduRegisters(lab), put);
     this.putIfChanged('config', configBytes(lab), put);
     this.putIfChanged('clock', clockState(lab), put);
@@ -100,6 +112,7 @@ export class LabStream {
 
     if (!changed) return;
     this.seq++;
+    if (message.events) this.unacked.push(message.seq);
     this.emit(message);
   }
 

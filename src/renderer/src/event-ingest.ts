@@ -30,8 +30,14 @@ export function subBatch(b: DecodedBatch, from: number, count: number): DecodedB
  * all at once would leave the window deaf to keys and unable to draw; this way the console echo and
  * the clock stay live and the timeline catches up as fast as the machine allows.
  */
+interface Queued {
+  readonly batch: DecodedBatch;
+  /** Called once every event of the batch has been consumed. */
+  readonly taken?: () => void;
+}
+
 export class EventIngestQueue {
-  private readonly queue: DecodedBatch[] = [];
+  private readonly queue: Queued[] = [];
   private offset = 0;
   private scheduled = false;
   private readonly channel = new MessageChannel();
@@ -46,13 +52,14 @@ export class EventIngestQueue {
   /** Events waiting to be taken. */
   get backlog(): number {
     let n = -this.offset;
-    for (const b of this.queue) n += b.count;
+    for (const q of this.queue) n += q.batch.count;
     return n;
   }
 
-  push(batch: DecodedBatch): void {
-    if (batch.count === 0) return;
-    this.queue.push(batch);
+  /** Queue a batch; `taken` runs once all its events have been consumed (at once for an empty batch). */
+  push(batch: DecodedBatch, taken?: () => void): void {
+    if (batch.count === 0) return taken?.();
+    this.queue.push({ batch, taken });
     this.schedule();
   }
 
@@ -71,13 +78,14 @@ export class EventIngestQueue {
     this.scheduled = false;
     const start = performance.now();
     while (this.queue.length > 0 && performance.now() - start < SLICE_MS) {
-      const head = this.queue[0]!;
-      const count = Math.min(STEP, head.count - this.offset);
-      this.consume(this.offset === 0 && count === head.count ? head : subBatch(head, this.offset, count));
+      const { batch, taken } = this.queue[0]!;
+      const count = Math.min(STEP, batch.count - this.offset);
+      this.consume(this.offset === 0 && count === batch.count ? batch : subBatch(batch, this.offset, count));
       this.offset += count;
-      if (this.offset >= head.count) {
+      if (this.offset >= batch.count) {
         this.queue.shift();
         this.offset = 0;
+        taken?.();
       }
     }
     this.afterSlice();

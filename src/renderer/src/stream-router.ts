@@ -26,7 +26,8 @@ export function startLabSync(lab: Lab): () => void {
     store.applyMessage(m);
     if (m.console) consoleBus.output(m.console);
     if (m.gap) timeline.noteGap(m.gap.from, m.gap.to);
-    if (m.events) events.push(decodeEventBatch(m.events));
+    // Acknowledged once taken in: the lab sends a window only a couple of event messages ahead.
+    if (m.events) events.push(decodeEventBatch(m.events), () => lab.ack(m.seq));
     if (m.clock) timeline.setLiveTime(m.clock.vns);
     if (m.ui) for (const command of m.ui) uiCommand(command);
     timelineChanged();

@@ -25,10 +25,15 @@ function fakeIpcMain() {
   };
 }
 
-/** A MessageChannelMain whose port1 keeps what the stream posts. */
-function fakeChannel(received: StreamMessage[]) {
+/** A MessageChannelMain whose port1 keeps what the stream posts; `fromWindow` posts as the window would. */
+function fakeChannel(received: StreamMessage[], fromWindow: { post?: (data: unknown) => void }) {
   return () => ({
-    port1: { postMessage: (m: StreamMessage) => received.push(m), start: () => {}, close: () => {} },
+    port1: {
+      postMessage: (m: StreamMessage) => received.push(m),
+      on: (_event: 'message', listener: (e: { data: unknown }) => void) => (fromWindow.post = (data) => listener({ data })),
+      start: () => {},
+      close: () => {},
+    },
     port2: { name: 'port2' },
   });
 }
@@ -44,12 +49,13 @@ async function setup() {
   const mainFrame = { url: APP };
   const ipcMain = fakeIpcMain();
   const received: StreamMessage[] = [];
-  const ipc = new LabIpc(lab, ipcMain as never, fakeChannel(received) as never, appFrameCheck(APP, () => [mainFrame as never]));
+  const fromWindow: { post?: (data: unknown) => void } = {};
+  const ipc = new LabIpc(lab, ipcMain as never, fakeChannel(received, fromWindow) as never, appFrameCheck(APP, () => [mainFrame as never]));
   const channels = ipc.register();
   const posted: { channel: string; ports: unknown[] }[] = [];
   const sender = { id: 7, postMessage: (channel: string, _m: unknown, ports: unknown[]) => posted.push({ channel, ports }) };
   const invoke = (method: string, frame: unknown, ...args: unknown[]) => ipcMain.handlers.get(callChannel(method as never))!({ senderFrame: frame, sender }, ...args);
-  return { lab, ipc, ipcMain, channels, mainFrame, received, posted, sender, invoke };
+  return { lab, ipc, ipcMain, channels, mainFrame, received, posted, sender, invoke, fromWindow };
 }
 
 describe('LabApi over Electron IPC', () => {
@@ -91,6 +97,23 @@ describe('LabApi over Electron IPC', () => {
     expect(received[0]!.snapshot?.config.slice(0, 4)).toEqual([0x34, 0x12, 0xe8, 0x11]);
     ipc.sendUi(sender.id, 'toggle-theme');
     await vi.waitFor(() => expect(received.some((m) => m.ui?.includes('toggle-theme'))).toBe(true));
+    ipc.closeWindow(sender.id);
+  });
+
+  it('holds events back for a window that acknowledges, until it acknowledges them', async () => {
+    const { ipcMain, mainFrame, sender, received, lab, ipc, fromWindow } = await setup();
+    ipcMain.listeners.get(IPC.streamOpen)!({ senderFrame: mainFrame, sender });
+    fromWindow.post!({ type: 'ack', seq: 0 }); // the window says it acknowledges
+    fromWindow.post!('not an ack'); // anything else on the port is ignored
+    const bar0 = lab.machine.edu.barAddress(0)!;
+    const withEvents = () => received.filter((m) => m.events);
+    for (let round = 0; round < 4; round++) {
+      lab.machine.memory.write(bar0 + 0x04, 4, round, 3);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(withEvents()).toHaveLength(2);
+    fromWindow.post!({ type: 'ack', seq: withEvents()[1]!.seq });
+    await vi.waitFor(() => expect(withEvents()).toHaveLength(3));
     ipc.closeWindow(sender.id);
   });
 

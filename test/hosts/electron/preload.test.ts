@@ -31,7 +31,7 @@ describe('preload', () => {
 
   it('exposes exactly window.lab: the LabApi methods, the stream subscription and the host name', () => {
     expect(Object.keys(exposed)).toEqual(['lab']);
-    expect(Object.keys(lab).sort()).toEqual([...LAB_METHOD_NAMES, 'host', 'onStream', 'resync'].sort());
+    expect(Object.keys(lab).sort()).toEqual([...LAB_METHOD_NAMES, 'ack', 'host', 'onStream', 'resync'].sort());
     expect(lab.host).toBe('electron');
     expect(Object.isFrozen(lab)).toBe(true);
     expect(Object.values(lab).some((v) => v && typeof v === 'object'), 'no objects such as ipcRenderer').toBe(false);
@@ -53,12 +53,15 @@ describe('preload', () => {
   it('delivers stream messages from the MessagePort to every subscriber', () => {
     const got: unknown[] = [];
     const off = (lab.onStream as (l: (m: unknown) => void) => () => void)((m) => got.push(m));
-    const port = { onmessage: null as null | ((e: { data: unknown }) => void), start: vi.fn(), close: vi.fn() };
+    const port = { onmessage: null as null | ((e: { data: unknown }) => void), start: vi.fn(), close: vi.fn(), postMessage: vi.fn() };
     portListeners.get(IPC.streamPort)!({ ports: [port] });
     expect(port.start).toHaveBeenCalled();
     port.onmessage!({ data: { seq: 0 } });
     off();
     port.onmessage!({ data: { seq: 1 } });
     expect(got).toEqual([{ seq: 0 }]);
+    // Acknowledgements go back on the same port.
+    (lab.ack as (seq: number) => void)(1);
+    expect(port.postMessage).toHaveBeenCalledWith({ type: 'ack', seq: 1 });
   });
 });

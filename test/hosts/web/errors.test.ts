@@ -188,12 +188,15 @@ describe('bad calls over the web host: the exact error, and nothing changes', ()
     expect(await client.sendUnaddressed(Buffer.from('{"type":"call","id":1,"method":"getSnapshot","args":[]}'), true)).toMatchObject({
       message: 'binary messages are not part of the protocol',
     });
-    const shape = /^expected \{"type":"call","id":N,"method":…,"args":\[…\]\} or \{"type":"resync"\}$/;
+    const shape = /^expected \{"type":"call","id":N,"method":…,"args":\[…\]\}, \{"type":"resync"\} or \{"type":"ack","seq":N\}$/;
     for (const text of ['null', '42', '"call"', '[]', '{}', '{"type":"call"}', '{"type":"call","id":"1","method":"getSnapshot","args":[]}',
       '{"type":"call","id":1.5,"method":"getSnapshot","args":[]}', '{"type":"call","id":1e300,"method":"getSnapshot","args":[]}',
       '{"type":"call","id":null,"method":"getSnapshot","args":[]}', '{"type":"Resync"}', '{"method":"getSnapshot","args":[]}']) {
       const error = await client.sendUnaddressed(text);
       expect({ text, ...error }).toMatchObject({ text, code: 'bad-request', message: expect.stringMatching(shape) });
+    }
+    for (const text of ['{"type":"ack"}', '{"type":"ack","seq":"3"}', '{"type":"ack","seq":1.5}', '{"type":"ack","seq":-1e400}']) {
+      expect({ text, ...(await client.sendUnaddressed(text)) }).toEqual({ text, code: 'bad-request', message: 'expected {"type":"ack","seq":N} with an integer N' });
     }
     // A broken message whose id can still be read gets its error addressed to that call.
     await expect(client.sendTextFor(5, '{"type":"call","id":5,"method":"getSnapshot","args":[')).rejects.toMatchObject({ code: 'bad-request', message: 'not JSON' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEventBatch } from '../../../src/common/api/event-batch';
-import { STREAM_MAX_RATE } from '../../../src/common/api/stream';
+import { STREAM_EVENTS_IN_FLIGHT, STREAM_MAX_RATE } from '../../../src/common/api/stream';
 import { EventKind, Source } from '../../../src/common/trace/schema';
 import type { Lab } from '../../../src/main/lab/lab';
 import { mostInWindow, serveLab, sleep, type TestClient } from './client';
@@ -72,6 +72,27 @@ describe('the stream over the web host', () => {
     // Never one message per device event.
     expect(f.messages.length).toBeLessThan(writes / 20);
     await client.console('\r\n2000\r\n', 'the end of seq');
+  });
+
+  it('a window that acknowledges gets a couple of event messages ahead of its acknowledgements, and still everything', async () => {
+    const { lab, connect } = await serveLab();
+    const client = await connect();
+    await client.until(() => client.follower.streams === 1, 'the snapshot');
+    const from = client.follower.snapshot!.eventsRecorded;
+    client.ws.send(JSON.stringify({ type: 'ack', seq: 0 }));
+    await busy(lab, 500, 20, 1);
+    const withEvents = () => client.follower.messages.filter((m) => m.events);
+    expect(withEvents()).toHaveLength(STREAM_EVENTS_IN_FLIGHT);
+    // Console output and registers are not held back.
+    await client.call('consoleInput', 'echo still-here\r');
+    await client.console('still-here\r\n', 'the echo');
+    // Acknowledge as a window would, until everything recorded has arrived.
+    while (client.follower.eventsReceived < lab.recorder.recorded - from) {
+      client.ws.send(JSON.stringify({ type: 'ack', seq: withEvents().at(-1)!.seq }));
+      await sleep(20);
+    }
+    expect(client.follower.gaps).toEqual([]);
+    expect(client.follower.problems).toEqual([]);
   });
 
   it('carries what changed: registers, clock, machine, console, DMA progress, device log', async () => {

@@ -19,9 +19,16 @@ export function appFrameCheck(appUrl: string, mainFrames: () => Iterable<WebFram
   };
 }
 
+/** The main process's end of a window's stream channel (MessagePortMain's shape). */
+interface StreamPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  close(): void;
+}
+
 interface Streams {
   readonly stream: LabStream;
-  readonly port: { postMessage(message: unknown): void; close(): void };
+  readonly port: StreamPort;
 }
 
 /**
@@ -99,6 +106,11 @@ export class LabIpc {
     this.closeWindow(id);
     const { port1, port2 } = this.createChannel();
     event.sender.postMessage(IPC.streamPort, null, [port2]);
+    // The window's only message on the port: it has taken in a stream message's events.
+    port1.on('message', ({ data }) => {
+      const ack = data as { type?: unknown; seq?: unknown } | null;
+      if (ack?.type === 'ack' && typeof ack.seq === 'number') this.streams.get(id)?.stream.acknowledge(ack.seq);
+    });
     port1.start();
     this.startStream(id, port1);
   }

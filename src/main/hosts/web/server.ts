@@ -183,7 +183,7 @@ export class WebHost {
     };
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ type: 'error', id: null, error: new LabError('bad-request', 'binary messages are not part of the protocol').toJSON() });
-      void this.handle(rawText(data), send, resync);
+      void this.handle(rawText(data), send, resync, (seq) => stream.acknowledge(seq));
     });
     ws.on('close', () => {
       clearTimeout(restartTimer);
@@ -204,24 +204,28 @@ export class WebHost {
     setImmediate(poll);
   }
 
-  private async handle(text: string, send: (m: ServerMessage) => void, resync: () => void): Promise<void> {
-    this.linger();
+  private async handle(text: string, send: (m: ServerMessage) => void, resync: () => void, ack: (seq: number) => void): Promise<void> {
     const id = guessId(text);
     if (Buffer.byteLength(text) > MAX_CLIENT_MESSAGE_BYTES) {
       return send({ type: 'error', id, error: new LabError('too-large', `messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`).toJSON() });
     }
-    let message: { type?: unknown; id?: unknown; method?: unknown; args?: unknown };
+    let message: { type?: unknown; id?: unknown; method?: unknown; args?: unknown; seq?: unknown };
     try {
       message = JSON.parse(text);
     } catch {
       return send({ type: 'error', id, error: new LabError('bad-request', 'not JSON').toJSON() });
     }
     if (message?.type === 'resync') return resync();
+    if (message?.type === 'ack') {
+      if (typeof message.seq === 'number' && Number.isSafeInteger(message.seq)) return ack(message.seq);
+      return send({ type: 'error', id: null, error: new LabError('bad-request', 'expected {"type":"ack","seq":N} with an integer N').toJSON() });
+    }
     if (message?.type !== 'call' || typeof message.id !== 'number' || !Number.isSafeInteger(message.id)) {
       // Parsed: the id is what the message says, or none (a guess could reject another pending call).
       const callId = typeof message?.id === 'number' && Number.isSafeInteger(message.id) ? message.id : null;
-      return send({ type: 'error', id: callId, error: new LabError('bad-request', 'expected {"type":"call","id":N,"method":…,"args":[…]} or {"type":"resync"}').toJSON() });
+      return send({ type: 'error', id: callId, error: new LabError('bad-request', 'expected {"type":"call","id":N,"method":…,"args":[…]}, {"type":"resync"} or {"type":"ack","seq":N}').toJSON() });
     }
+    this.linger();
     try {
       send({ type: 'result', id: message.id, result: (await this.service.call(message.method, message.args)) ?? null });
     } catch (error) {

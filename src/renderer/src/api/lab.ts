@@ -22,7 +22,7 @@ export function connectLab(): Lab {
 
 /** Every failed call rejects with a LabError, whatever the transport delivered. */
 function withLabErrors(lab: Lab): Lab {
-  const wrapped: Record<string, unknown> = { host: lab.host, onStream: lab.onStream, resync: lab.resync };
+  const wrapped: Record<string, unknown> = { host: lab.host, onStream: lab.onStream, resync: lab.resync, ack: lab.ack };
   for (const method of LAB_METHOD_NAMES) {
     const fn = lab[method] as (...args: unknown[]) => Promise<unknown>;
     wrapped[method] = (...args: unknown[]) =>

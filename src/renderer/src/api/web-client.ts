@@ -39,6 +39,11 @@ export class WebLabClient implements LabConnection {
     this.post({ type: 'resync' });
   }
 
+  /** The events of stream message `seq` are taken in (flow control). Dropped while disconnected. */
+  ack(seq: number): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'ack', seq } satisfies ClientMessage));
+  }
+
   call(method: LabMethod, args: readonly unknown[]): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -96,6 +101,7 @@ export function webLab(client: WebLabClient): LabApi & LabConnection {
     host: client.host,
     onStream: (l: StreamListener) => client.onStream(l),
     resync: () => client.resync(),
+    ack: (seq: number) => client.ack(seq),
   };
   for (const method of LAB_METHOD_NAMES) api[method] = (...args: unknown[]) => client.call(method, args);
   return api as unknown as LabApi & LabConnection;
