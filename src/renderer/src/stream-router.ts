@@ -8,6 +8,7 @@ import { EventIngestQueue } from './event-ingest';
 import { publishEventBatch, timeline, timelineChanged } from './session';
 import { useLab, type LogLine, type RegisterAccess } from './stores/lab';
 import { useSettings } from './stores/settings';
+import { useSession } from './stores/session';
 import { useUi } from './stores/ui';
 
 /**
@@ -93,7 +94,9 @@ export function startLabSync(lab: Lab): () => void {
 
 function uiCommand(command: UiCommand): void {
   const ui = useUi();
-  if (command === 'toggle-theme') useSettings().toggleTheme();
+  if (command === 'export-session') useSession().exportOpen = true;
+  else if (command === 'open-session') ui.pickSessionFile++;
+  else if (command === 'toggle-theme') useSettings().toggleTheme();
   else if (command === 'show-shortcuts') ui.dialog = 'help';
   else if (command === 'show-about') ui.dialog = 'about';
 }

@@ -1,5 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { EVENT_KIND_NAMES, EventFlag, SOURCE_NAMES, type TraceEvent } from '../../../common/trace/schema';
+import { writeEncoded, type EventEncoder, type WriteOptions } from './sink';
+
+export type { WriteOptions } from './sink';
 
 export const SESSION_FORMAT = 'edu-lab-session';
 export const SESSION_FORMAT_VERSION = 1;
@@ -18,6 +20,11 @@ export interface SessionHeader {
     readonly speed: number;
   };
   readonly firstSeq: number;
+  /**
+   * The edu device's config space at power-on and its write mask (256 bytes each): with the recorded
+   * config writes, a replay rebuilds config space at any moment. Absent in older files.
+   */
+  readonly config?: { readonly initial: readonly number[]; readonly writable: readonly number[] };
 }
 
 /** One event as a JSON object: every field, the 64-bit value as hex, kinds and sources by name. */
@@ -37,10 +44,61 @@ export function eventToJson(e: TraceEvent): Record<string, unknown> {
   return o;
 }
 
-export interface WriteOptions {
-  readonly signal?: AbortSignal;
-  /** Called every few thousand events with how many were written. */
-  readonly onProgress?: (written: number) => void;
+/** The middle of a line (kind .. addr key) by kind, source, size and flags: few combinations, built once. */
+const jsonMiddles = new Map<number, string>();
+
+/** One number for kind, source, size and flags when each is a byte (as the recorder stores them), else -1. */
+export function middleKey(e: TraceEvent): number {
+  const { kind, source, size, flags } = e;
+  if (!(kind >= 0 && kind < 256 && source >= 0 && source < 256 && size >= 0 && size < 256 && flags >= 0 && flags < 256)) return -1;
+  const key = kind + source * 0x100 + size * 0x10000 + flags * 0x1000000;
+  return Number.isInteger(key) ? key : -1;
+}
+
+/** A 64-bit value in hex without BigInt formatting in the common (32-bit) case. */
+export function hex64(v: bigint): string {
+  return v >= 0n && v <= 0xffffffffn ? Number(v).toString(16) : v.toString(16);
+}
+
+/**
+ * `JSON.stringify(eventToJson(e))`, built without the intermediate object (the exporter's hot path).
+ * Falls back to the object for anything unusual (unknown kind or source, non-finite numbers).
+ */
+export function eventToJsonLine(e: TraceEvent): string {
+  const key = middleKey(e);
+  let middle = jsonMiddles.get(key);
+  if (middle === undefined) {
+    const kind = EVENT_KIND_NAMES[e.kind];
+    const source = SOURCE_NAMES[e.source];
+    if (kind === undefined || source === undefined || key < 0) return JSON.stringify(eventToJson(e));
+    middle = ',"kind":"' + kind + '","source":"' + source + '","size":' + e.size + ',"flags":' + e.flags + ',"addr":';
+    if (jsonMiddles.size < 4096) jsonMiddles.set(key, middle);
+  }
+  // One check for the four numbers (JSON writes NaN and Infinity as null; the slow path does that).
+  if (!Number.isFinite(e.seq + e.vns + e.hns + e.addr)) return JSON.stringify(eventToJson(e));
+  const tail = e.flags & EventFlag.Text ? ',"text":' + JSON.stringify(e.text ?? '') + '}' : ',"value":"0x' + hex64(e.value) + '"}';
+  return '{"seq":' + e.seq + ',"vns":' + e.vns + ',"hns":' + e.hns + middle + e.addr + tail;
+}
+
+/** JSON Lines: the header line, then one line per event. */
+export class JsonlEncoder implements EventEncoder {
+  private buf = '';
+  constructor(private readonly header: SessionHeader) {}
+  begin(): string {
+    return JSON.stringify(this.header) + '\n';
+  }
+  prime(): void {}
+  push(e: TraceEvent): void {
+    this.buf += eventToJsonLine(e) + '\n';
+  }
+  take(): string {
+    const t = this.buf;
+    this.buf = '';
+    return t;
+  }
+  end(): string {
+    return '';
+  }
 }
 
 /**
@@ -48,30 +106,5 @@ export interface WriteOptions {
  * when it falls behind (no unbounded buffering); an abort leaves a truncated file and rejects.
  */
 export async function writeJsonl(path: string, header: SessionHeader, events: Iterable<TraceEvent>, options: WriteOptions = {}): Promise<number> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
-  failed.catch(() => undefined);
-  const write = async (text: string) => {
-    if (!out.write(text)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
-  };
-  let written = 0;
-  try {
-    await write(JSON.stringify(header) + '\n');
-    let batch = '';
-    for (const e of events) {
-      if (options.signal?.aborted) throw new Error('export cancelled');
-      batch += JSON.stringify(eventToJson(e)) + '\n';
-      if (++written % 4096 === 0) {
-        await write(batch);
-        batch = '';
-        options.onProgress?.(written);
-      }
-    }
-    await write(batch);
-    options.onProgress?.(written);
-  } finally {
-    await new Promise<void>((resolve) => out.end(resolve));
-  }
-  await Promise.race([Promise.resolve(), failed]);
-  return written;
+  return writeEncoded(path, new JsonlEncoder(header), events, { signal: options.signal, onProgress: options.onProgress, partial: 'keep' });
 }

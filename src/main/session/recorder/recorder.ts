@@ -107,6 +107,8 @@ export class Recorder implements TraceSink {
 
   private readonly onSeal: ((chunk: SealedChunk) => void) | undefined;
   private readonly onEvict: ((chunk: SealedChunk) => void) | undefined;
+  /** Seal listeners added after construction (the session journal); called after onSeal. */
+  private sealListeners: readonly ((chunk: SealedChunk) => void)[] = [];
   private readonly textOf = (id: number): string | undefined => this.strings.text(id);
 
   constructor(
@@ -219,6 +221,7 @@ export class Recorder implements TraceSink {
     this.head = undefined;
     this.cursor = this.chunkSize;
     this.onSeal?.(c);
+    for (const listener of this.sealListeners) listener(c);
     return c;
   }
 
@@ -238,6 +241,19 @@ export class Recorder implements TraceSink {
    */
   seal(): SealedChunk | undefined {
     return this.head && this.head.length > 0 ? this.sealHead() : undefined;
+  }
+
+  /**
+   * Also call `listener` on every seal, after the constructor's onSeal, with the same rules (it may read
+   * or write out the chunk synchronously, keep a reference, but never transfer its buffer). For
+   * consumers that attach to a recorder someone else created (the session journal). Returns a function
+   * that removes the listener.
+   */
+  addSealListener(listener: (chunk: SealedChunk) => void): () => void {
+    this.sealListeners = [...this.sealListeners, listener];
+    return () => {
+      this.sealListeners = this.sealListeners.filter((l) => l !== listener);
+    };
   }
 
   /** The sealed chunks still in memory, oldest first (for writing the whole log out after seal()). */

@@ -8,12 +8,13 @@ import { dma } from './messages/dma';
 import { help } from './messages/help';
 import { logs } from './messages/logs';
 import { registers } from './messages/registers';
+import { session } from './messages/session';
 import { timeline } from './messages/timeline';
 
 export { LANGUAGES, type Language } from './define';
 
 /** Every area's messages, by namespace: keys are `namespace.key`. */
-const NAMESPACES = { app, clock, console: console_, registers, config, timeline, dma, logs, help } as const;
+const NAMESPACES = { app, clock, console: console_, registers, config, timeline, dma, logs, help, session } as const;
 
 type Namespaces = typeof NAMESPACES;
 export type MessageKey = {
