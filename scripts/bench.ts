@@ -7,7 +7,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { measureExport } from '../test/bench/export';
 import { measureCFactorial, measureWorkerFactorial } from '../test/bench/factorial';
+import { measureImport } from '../test/bench/import';
 import { measureMmio } from '../test/bench/mmio';
 import { measureStream } from '../test/bench/stream';
 import { measureTimers } from '../test/bench/timers';
@@ -36,6 +38,8 @@ const benches: Bench[] = [
   { name: 'rtt', run: () => inChildProcess('test/e2e/bench/rtt.ts') },
   { name: 'stream', run: async () => ({ ...(await measureStream()) }) },
   { name: 'ui', run: () => inChildProcess('test/e2e/bench/ui.ts') },
+  { name: 'export', run: async () => ({ ...(await measureExport()) }) },
+  { name: 'import', run: () => measureImport() },
   {
     name: 'fact',
     run: async () => ({ fact_ffffffff_s: await measureWorkerFactorial(), c_fact_ffffffff_s: measureCFactorial() }),
@@ -54,6 +58,18 @@ const goals: Goal[] = [
   {
     label: 'ui_register_read_rtt_us <= qtest_readl_rtt_us',
     met: (f) => (has(f, 'ui_register_read_rtt_us', 'qtest_readl_rtt_us') ? f.ui_register_read_rtt_us! <= f.qtest_readl_rtt_us! : undefined),
+  },
+  {
+    label: 'export_1m_s_<format> <= 2 (each format)',
+    met: (f) => {
+      const v = Object.entries(f).filter(([k]) => k.startsWith('export_1m_s_')).map(([, x]) => x);
+      return v.length ? v.every((x) => x <= 2) : undefined;
+    },
+  },
+  { label: 'import_1m_s <= 3', met: (f) => (has(f, 'import_1m_s') ? f.import_1m_s! <= 3 : undefined) },
+  {
+    label: 'import_peak_rss_mb <= 2 x import_file_mb',
+    met: (f) => (has(f, 'import_peak_rss_mb', 'import_file_mb') ? f.import_peak_rss_mb! <= 2 * f.import_file_mb! : undefined),
   },
   { label: 'load_to_prompt_ms <= 1500', met: (f) => (has(f, 'load_to_prompt_ms') ? f.load_to_prompt_ms! <= 1500 : undefined) },
   { label: 'console_echo_ms_during_storm <= 50', met: (f) => (has(f, 'console_echo_ms_during_storm') ? f.console_echo_ms_during_storm! <= 50 : undefined) },

@@ -1,6 +1,7 @@
 import { EDU_BAR0_SIZE } from '../edu/datasheet';
 import { EDU_PROFILE_NAMES, type EduProfileName } from '../edu/profiles';
 import type { EventBatch } from './event-batch';
+import { EXPORT_FORMATS, IMPORT_CHUNK_BYTES, MAX_IMPORT_BYTES, type ExportJob, type ReplayInfo, type ReplayState } from './session';
 import { v, type Infer, type Validator } from './validate';
 
 /**
@@ -93,6 +94,10 @@ export interface LabSnapshot {
   /** The console's recent output (the terminal replays it). */
   readonly console: string;
   readonly deviceLog: readonly DeviceLogEntry[];
+  /** A recorded session shown instead of the live lab (read-only), or null. */
+  readonly replay: ReplayInfo | null;
+  /** Recent exports and the one running. */
+  readonly exports: readonly ExportJob[];
   /** One past the newest recorded event's sequence number. */
   readonly eventsRecorded: number;
   /** The oldest sequence number still available from getEvents. */
@@ -102,6 +107,7 @@ export interface LabSnapshot {
 const accessSize = v.oneOf([1, 2, 4, 8] as const);
 const configSize = v.oneOf([1, 2, 4] as const);
 const seq = v.int(0, Number.MAX_SAFE_INTEGER);
+const vns = v.number(0, Number.MAX_SAFE_INTEGER);
 
 /** Each method's argument list. */
 export const LAB_METHODS = {
@@ -134,6 +140,19 @@ export const LAB_METHODS = {
   getEvents: v.args(seq, seq),
   /** Guest physical memory (RAM, or what decodes there) as the UI's probe reads it; base64. */
   readMemory: v.args(v.hex64(), v.int(1, MAX_MEMORY_READ)),
+  /** Save the session (or the time range between `from` and `to`, virtual ns) where the host says. */
+  sessionExport: v.args(v.object({ format: v.oneOf(EXPORT_FORMATS), from: v.optional(vns), to: v.optional(vns) })),
+  sessionExportCancel: v.args(seq),
+  /** Send a session file (a dropped file, a file picker) in chunks, then replay it. */
+  sessionImportBegin: v.args(v.string(255), v.int(1, MAX_IMPORT_BYTES)),
+  sessionImportChunk: v.args(seq, v.string(Math.ceil(IMPORT_CHUNK_BYTES / 3) * 4)),
+  /** Import what arrived and show it instead of the live lab (errors name the line of the file). */
+  sessionImportEnd: v.args(seq),
+  sessionImportAbort: v.args(seq),
+  /** The replayed device's registers, config space and console at a moment. */
+  replayStateAt: v.args(vns),
+  /** Back to the live lab. */
+  replayClose: v.args(),
 } as const satisfies Record<string, Validator<readonly unknown[]>>;
 
 export type LabMethod = keyof typeof LAB_METHODS;
@@ -167,6 +186,14 @@ export interface LabResults {
   getSnapshot: LabSnapshot;
   getEvents: EventBatch;
   readMemory: string;
+  sessionExport: ExportJob;
+  sessionExportCancel: ExportJob;
+  sessionImportBegin: number;
+  sessionImportChunk: number;
+  sessionImportEnd: ReplayInfo;
+  sessionImportAbort: void;
+  replayStateAt: ReplayState;
+  replayClose: void;
 }
 
 /** The lab as a window sees it. */
@@ -191,6 +218,8 @@ export type LabErrorCode =
   | 'forbidden'
   /** The connection to the lab is down (the window retries by itself). */
   | 'disconnected'
+  /** A recorded session is shown (replay): the live lab cannot be changed until it is closed. */
+  | 'read-only'
   /** A bug on the lab's side. */
   | 'internal';
 
@@ -218,6 +247,7 @@ const ERROR_CODES: readonly LabErrorCode[] = [
   'failed',
   'forbidden',
   'disconnected',
+  'read-only',
   'internal',
 ];
 

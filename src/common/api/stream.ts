@@ -1,5 +1,6 @@
 import type { EventBatch } from './event-batch';
 import type { ClockState, DeviceLogEntry, DriverStatus, EduRegisters, LabSnapshot, MachineStatus } from './lab-api';
+import type { ExportJob } from './session';
 
 /** Most messages a stream sends per second: one per display frame. */
 export const STREAM_MAX_RATE = 60;
@@ -31,6 +32,8 @@ export interface StreamMessage {
   readonly deviceLog?: readonly DeviceLogEntry[];
   /** Commands from the desktop app's menu (the window carries them out). */
   readonly ui?: readonly UiCommand[];
+  /** The exports, whenever one started, progressed or ended. */
+  readonly exports?: readonly ExportJob[];
 }
 
 /** What the desktop app's menu asks of the window. */

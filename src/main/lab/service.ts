@@ -1,3 +1,4 @@
+import type { ReplayInfo } from '../../common/api/session';
 import {
   LabError,
   MAX_EVENTS_PER_CALL,
@@ -12,10 +13,18 @@ import { KernelError } from '../guest/kernel/errors';
 import type { ModuleLoader } from '../guest/kernel/modules';
 import { EDU_SLOT } from '../machine/machine';
 import type { NarrowSize } from '../machine/memory/region';
+import { importJsonl, SessionImportError } from '../session/import';
 import type { Lab } from './lab';
 import { clockState, driverStatus, encodeBase64, eventBatch, hex, machineStatus, snapshot } from './state';
 
 const MODULE = 'edu';
+
+/** Calls that act on the live machine or guest: refused while a recorded session is replayed. */
+const LIVE_ONLY: ReadonlySet<string> = new Set([
+  'consoleInput', 'readRegister', 'writeRegister', 'readConfig', 'writeConfig', 'clockRun', 'clockPause', 'clockStep',
+  'clockSetSpeed', 'clockSetDeterministic', 'machineReset', 'machineSetProfile', 'machineSetDmaMask', 'machineSetFactDelay',
+  'driverLoad', 'driverUnload', 'readMemory',
+]);
 /** Firmware and kernel boot in microseconds; this only catches a guest that never comes back. */
 const REBOOT_TIMEOUT_MS = 10_000;
 
@@ -33,6 +42,9 @@ export class LabService implements LabApi {
   /** Validate and run one call from a window. Always resolves to the result or rejects with a LabError. */
   async call(method: unknown, args: unknown): Promise<unknown> {
     const checked = validateCall(method, args);
+    if (this.lab.replay && LIVE_ONLY.has(checked.method)) {
+      throw new LabError('read-only', `${checked.method}: a recorded session is shown (replay, read-only); close it to use the live lab`);
+    }
     try {
       const fn = this[checked.method] as (...a: unknown[]) => Promise<unknown>;
       return await fn.apply(this, checked.args as unknown as unknown[]);
@@ -172,12 +184,54 @@ export class LabService implements LabApi {
   async getEvents(...[from, to]: LabArgs<'getEvents'>): Promise<LabResults['getEvents']> {
     if (to < from) throw new LabError('bad-request', `the range ends (${to}) before it starts (${from})`);
     if (to - from > MAX_EVENTS_PER_CALL) throw new LabError('too-large', `at most ${MAX_EVENTS_PER_CALL} events per call`);
-    const r = this.lab.recorder;
+    const r = this.lab.events();
     return eventBatch(this.lab, Math.max(from, r.firstSeq), Math.min(to, r.recorded));
   }
 
   async readMemory(...[addr, length]: LabArgs<'readMemory'>): Promise<LabResults['readMemory']> {
     return encodeBase64(this.lab.machine.memory.readBytes(BigInt(addr), length, Source.Ui));
+  }
+
+  // ---- sessions: export, import, replay ----------------------------------------------------------------
+
+  async sessionExport(...[request]: LabArgs<'sessionExport'>): Promise<LabResults['sessionExport']> {
+    return this.lab.exports.start(request);
+  }
+
+  async sessionExportCancel(...[id]: LabArgs<'sessionExportCancel'>): Promise<LabResults['sessionExportCancel']> {
+    return this.lab.exports.cancel(id);
+  }
+
+  async sessionImportBegin(...[name, size]: LabArgs<'sessionImportBegin'>): Promise<number> {
+    return this.lab.uploads.begin(name, size);
+  }
+
+  async sessionImportChunk(...[id, base64]: LabArgs<'sessionImportChunk'>): Promise<number> {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) throw new LabError('bad-request', 'a chunk must be base64');
+    return this.lab.uploads.chunk(id, base64);
+  }
+
+  async sessionImportEnd(...[id]: LabArgs<'sessionImportEnd'>): Promise<ReplayInfo> {
+    const { path, name } = await this.lab.uploads.finish(id);
+    try {
+      return await openReplayFile(this.lab, path, name);
+    } finally {
+      await this.lab.uploads.discard(path);
+    }
+  }
+
+  async sessionImportAbort(...[id]: LabArgs<'sessionImportAbort'>): Promise<void> {
+    await this.lab.uploads.abort(id);
+  }
+
+  async replayStateAt(...[vns]: LabArgs<'replayStateAt'>): Promise<LabResults['replayStateAt']> {
+    const replay = this.lab.replay;
+    if (!replay) throw new LabError('failed', 'no recorded session is open');
+    return replay.stateAt(vns);
+  }
+
+  async replayClose(): Promise<void> {
+    this.lab.closeReplay();
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
@@ -214,6 +268,20 @@ export class LabService implements LabApi {
       this.driverBusy = false;
     }
     return driverStatus(this.lab);
+  }
+}
+
+/**
+ * Import a session file and show it in place of the live lab. A file that is not a valid session gets
+ * LabError('failed') whose message names the line; nothing in it runs.
+ */
+export async function openReplayFile(lab: Lab, path: string, name: string, options: { allowTruncatedTail?: boolean } = {}): Promise<ReplayInfo> {
+  try {
+    const session = await importJsonl(path, options);
+    return lab.openReplay(session, name).info;
+  } catch (error) {
+    if (error instanceof SessionImportError) throw new LabError('failed', `${name}: ${error.message}`);
+    throw new LabError('failed', `${name}: ${(error as Error).message}`);
   }
 }
 

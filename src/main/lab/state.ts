@@ -2,7 +2,9 @@ import { encodeEventBatch, rawEventBatch, type EventBatch } from '../../common/a
 import type { ClockState, DeviceLogEntry, DriverStatus, EduRegisters, Hex, LabSnapshot, MachineStatus, RunState } from '../../common/api/lab-api';
 import { EDU_ID } from '../../common/edu/datasheet';
 import { EDU_SLOT } from '../machine/machine';
+import { isEduProfileName } from '../machine/devices/edu/edu-profiles';
 import type { Lab } from './lab';
+import type { Replay } from './replay';
 
 /** How many recent device log lines a snapshot carries. */
 const SNAPSHOT_LOG_LINES = 200;
@@ -19,13 +21,13 @@ export function encodeBase64(bytes: Uint8Array): string {
 
 /** Recorded events [from, to) still in memory, raw (for the stream; fromSeq says where they really start). */
 export function rawEvents(lab: Lab, from: number, to: number): EventBatch {
-  const slice = lab.recorder.slice(from, to);
+  const slice = lab.events().slice(from, to);
   return rawEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings);
 }
 
 /** The same, base64 inside JSON (for call results). */
 export function eventBatch(lab: Lab, from: number, to: number): EventBatch {
-  const slice = lab.recorder.slice(from, to);
+  const slice = lab.events().slice(from, to);
   return encodeEventBatch(slice.fromSeq, slice.length, slice.buffer, slice.strings, encodeBase64);
 }
 
@@ -103,6 +105,8 @@ export function deviceLog(lab: Lab, limit = SNAPSHOT_LOG_LINES): DeviceLogEntry[
 }
 
 export function snapshot(lab: Lab): LabSnapshot {
+  const replay = lab.replay;
+  if (replay) return replaySnapshot(lab, replay);
   return {
     machine: machineStatus(lab),
     clock: clockState(lab),
@@ -113,7 +117,30 @@ export function snapshot(lab: Lab): LabSnapshot {
     driver: driverStatus(lab),
     console: lab.transcript.text(),
     deviceLog: deviceLog(lab),
+    replay: null,
+    exports: lab.exports.list(),
     eventsRecorded: lab.recorder.recorded,
     eventsFirstSeq: lab.recorder.firstSeq,
+  };
+}
+
+/** A replay's snapshot: the recorded session as it ended; the machine parts say nothing runs. */
+function replaySnapshot(lab: Lab, replay: Replay): LabSnapshot {
+  const end = replay.stateAt(replay.info.to);
+  const profile = isEduProfileName(replay.info.profile) ? replay.info.profile : machineStatus(lab).profile;
+  return {
+    machine: { ...machineStatus(lab), state: 'paused', profile, abortMessage: null },
+    clock: { state: 'paused', vns: replay.info.to, speed: 1, deterministic: false, nextDeadlineNs: null },
+    registers: end.registers,
+    config: end.config ?? new Array<number>(256).fill(0),
+    configWritable: new Array<number>(256).fill(0), // nothing is editable in a replay
+    dmaBuffer: encodeBase64(new Uint8Array(4096)),
+    driver: { loaded: false, params: null, irq: null, mode: null },
+    console: end.console,
+    deviceLog: [],
+    replay: replay.info,
+    exports: lab.exports.list(),
+    eventsRecorded: replay.log.recorded,
+    eventsFirstSeq: replay.log.firstSeq,
   };
 }

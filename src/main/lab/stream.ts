@@ -12,7 +12,7 @@ export interface StreamOptions {
   readonly congested?: () => boolean;
 }
 
-const DEFAULT_MAX_EVENTS = 65_536;
+const DEFAULT_MAX_EVENTS = Number(process.env.EDU_MAX_EVENTS ?? 65_536);
 
 /**
  * One window's event stream: a snapshot first, then at most one message per frame with whatever
@@ -34,6 +34,8 @@ export class LabStream {
   private readonly unacked: number[] = [];
   /** The window acknowledges (so it gets flow control); windows that never do are sent events freely. */
   private acknowledging = false;
+  private exportsChanged = false;
+  private restart = false;
 
   constructor(
     private readonly lab: Lab,
@@ -45,7 +47,24 @@ export class LabStream {
 
   /** Send the snapshot and start following the lab. */
   start(): void {
+    this.sendSnapshot();
+    this.unsubscribe.push(
+      this.lab.guest.console.onOutput((bytes) => (this.consoleText += this.decoder.decode(bytes, { stream: true }))),
+      this.lab.machine.log.onLine((l) => this.logEntries.push({ channel: l.channel, text: l.text, vns: l.vns })),
+      this.lab.exports.onChange(() => (this.exportsChanged = true)),
+      // A replay opened or closed: the window starts over from a snapshot of what it now shows.
+      this.lab.onReplayChange(() => (this.restart = true)),
+    );
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? Math.ceil(1000 / STREAM_MAX_RATE));
+  }
+
+  private sendSnapshot(): void {
     const snap = snapshot(this.lab);
+    this.restart = false;
+    this.exportsChanged = false;
+    this.consoleText = '';
+    this.logEntries = [];
+    this.unacked.length = 0;
     this.nextEvent = snap.eventsRecorded;
     this.remember('registers', snap.registers);
     this.remember('config', snap.config);
@@ -53,12 +72,7 @@ export class LabStream {
     this.remember('machine', snap.machine);
     this.remember('driver', snap.driver);
     this.remember('dmaBuffer', snap.dmaBuffer);
-    this.unsubscribe.push(
-      this.lab.guest.console.onOutput((bytes) => (this.consoleText += this.decoder.decode(bytes, { stream: true }))),
-      this.lab.machine.log.onLine((l) => this.logEntries.push({ channel: l.channel, text: l.text, vns: l.vns })),
-    );
     this.emit({ seq: this.seq++, snapshot: snap });
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? Math.ceil(1000 / STREAM_MAX_RATE));
   }
 
   /** A command for the window (from the app menu), delivered with the next message. */
@@ -82,6 +96,7 @@ export class LabStream {
   /** Build and send the next message, if anything changed. Public for tests that drive time themselves. */
   tick(): void {
     const lab = this.lab;
+    if (this.restart) return this.sendSnapshot();
     const message: { -readonly [K in keyof StreamMessage]: StreamMessage[K] } = { seq: this.seq };
     let changed = false;
     const put = <K extends keyof StreamMessage>(key: K, value: StreamMessage[K]) => {
@@ -89,6 +104,11 @@ export class LabStream {
       changed = true;
     };
 
+    if (lab.replay) {
+      // The live machine, paused behind a replay, is not shown; the replay changes nothing after its snapshot.
+      this.consoleText = '';
+      this.logEntries = [];
+    }
     if (this.consoleText) {
       put('console', this.consoleText);
       this.consoleText = '';
@@ -100,6 +120,14 @@ export class LabStream {
     if (this.uiCommands.length) {
       put('ui', this.uiCommands);
       this.uiCommands = [];
+    }
+    if (this.exportsChanged) {
+      put('exports', lab.exports.list());
+      this.exportsChanged = false;
+    }
+    if (lab.replay) {
+      if (changed) this.emit({ ...message, seq: this.seq++ });
+      return;
     }
     const windowFull = this.acknowledging && this.unacked.length >= STREAM_EVENTS_IN_FLIGHT;
     if (!windowFull && !this.options.congested?.()) this.takeEvents(put);
@@ -117,7 +145,7 @@ export class LabStream {
   }
 
   private takeEvents(put: <K extends keyof StreamMessage>(key: K, value: StreamMessage[K]) => void): void {
-    const recorder = this.lab.recorder;
+    const recorder = this.lab.events();
     if (recorder.firstSeq > this.nextEvent) {
       // The recorder let these go before this window got them: say so, the window can resynchronise.
       put('gap', { from: this.nextEvent, to: recorder.firstSeq });

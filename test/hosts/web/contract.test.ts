@@ -4,6 +4,7 @@ import { decodeEventBatch } from '../../../src/common/api/event-batch';
 import { LAB_METHOD_NAMES, MAX_EVENTS_PER_CALL, type LabMethod } from '../../../src/common/api/lab-api';
 import { EventFlag, EventKind, Source } from '../../../src/common/trace/schema';
 import { EDU_SLOT } from '../../../src/main/machine/machine';
+import { eventToJson } from '../../../src/main/session/export/jsonl';
 import { serveLab, sleep, type TestClient } from './client';
 
 /**
@@ -204,7 +205,7 @@ describe('LabApi over the web host: each method and its effect', () => {
     const { call } = await setup();
     const s = await call('getSnapshot');
     expect(Object.keys(s).sort()).toEqual(
-      ['clock', 'config', 'configWritable', 'console', 'deviceLog', 'dmaBuffer', 'driver', 'eventsFirstSeq', 'eventsRecorded', 'machine', 'registers'].sort(),
+      ['clock', 'config', 'configWritable', 'console', 'deviceLog', 'dmaBuffer', 'driver', 'eventsFirstSeq', 'eventsRecorded', 'exports', 'machine', 'registers', 'replay'].sort(),
     );
     expect(s.machine).toEqual({
       state: 'running',
@@ -228,6 +229,39 @@ describe('LabApi over the web host: each method and its effect', () => {
     expect(Array.isArray(s.deviceLog)).toBe(true);
     expect(s.eventsFirstSeq).toBe(0);
     expect(s.eventsRecorded).toBeGreaterThan(0);
+    expect(s.replay).toBeNull();
+    expect(s.exports).toEqual([]);
+  });
+
+  it('sessionExport, sessionExportCancel: a job with progress that can be cancelled', async () => {
+    const { call, lab } = await setup();
+    const job = await call('sessionExport', { format: 'csv' });
+    expect(job).toMatchObject({ format: 'csv', state: 'running', error: null });
+    const cancelled = await call('sessionExportCancel', job.id);
+    expect(cancelled.id).toBe(job.id);
+    while (lab.exports.list().find((j) => j.id === job.id)!.state === 'running') await sleep(5);
+    expect(['cancelled', 'done']).toContain(lab.exports.list().find((j) => j.id === job.id)!.state);
+  });
+
+  it('sessionImportBegin/Chunk/End: a session file sent in chunks is replayed; replayStateAt, replayClose', async () => {
+    const { call, lab } = await setup();
+    await call('consoleInput', 'echo into-the-file\r');
+    await sleep(200);
+    const lines = [JSON.stringify(lab.sessionHeader()), ...[...lab.recorder.events()].map((e) => JSON.stringify(eventToJson(e)))];
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const id = await call('sessionImportBegin', 'mine.jsonl', bytes.length);
+    expect(await call('sessionImportChunk', id, bytes.toString('base64'))).toBe(bytes.length);
+    const info = await call('sessionImportEnd', id);
+    expect(info).toMatchObject({ name: 'mine.jsonl', events: lines.length - 1 });
+    await expect(call('writeRegister', 4, 4, '0x1')).rejects.toMatchObject({ code: 'read-only' });
+    const state = await call('replayStateAt', info.to);
+    expect(state.console).toContain('into-the-file');
+    expect(await call('replayClose')).toBeNull();
+    expect(lab.replay).toBeUndefined();
+    // An upload given up half way leaves nothing behind.
+    const abandoned = await call('sessionImportBegin', 'half.jsonl', 100);
+    expect(await call('sessionImportAbort', abandoned)).toBeNull();
+    await expect(call('sessionImportEnd', abandoned)).rejects.toMatchObject({ code: 'bad-request', message: `no session upload ${abandoned}` });
   });
 
   it('getEvents: ranges, clipping, empty and the largest allowed', async () => {

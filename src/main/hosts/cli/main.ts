@@ -8,6 +8,7 @@ import { defaultUserland } from '../../guest/userland';
 import { builtWorkers } from '../workers';
 import { parseArgs, USAGE, UsageError } from './args';
 import type { LabDeps } from './lab-deps';
+import { convertSession } from './export';
 import { runScript } from './run';
 import { interactiveShell } from './shell';
 import { serve } from '../web/serve';
@@ -52,6 +53,8 @@ async function main(argv: readonly string[]): Promise<number> {
       await stop();
       return 0;
     }
+    case 'export':
+      return convertSession(command, { stdout: out, stderr: err });
     case 'run': {
       let script: string;
       try {
@@ -60,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
         err(`edu-lab: cannot read ${command.script}: ${(error as Error).message}\n`);
         return 2;
       }
-      return runScript(script, { flags: command.flags, xtrace: command.xtrace }, deps, { stdout: out, stderr: err });
+      return runScript(script, { flags: command.flags, xtrace: command.xtrace, export: command.export }, deps, { stdout: out, stderr: err });
     }
   }
 }

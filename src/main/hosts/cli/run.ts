@@ -28,8 +28,9 @@ export async function createLab(flags: MachineFlags, deps: LabDeps, interactive:
 /**
  * `edu-lab run`: boot a lab, run the script in the guest like `sh SCRIPT` (only what commands print),
  * and return the last command's status, or ABORT_STATUS if the machine stopped on a hardware error.
+ * With `export`, the session is saved as JSON Lines afterwards (a failed save makes the status 1).
  */
-export async function runScript(script: string, options: { flags: MachineFlags; xtrace: boolean }, deps: LabDeps, io: RunIo): Promise<number> {
+export async function runScript(script: string, options: { flags: MachineFlags; xtrace: boolean; export?: string }, deps: LabDeps, io: RunIo): Promise<number> {
   const lab = await createLab(options.flags, deps, false, io);
   const stop = new AbortController();
   try {
@@ -42,7 +43,16 @@ export async function runScript(script: string, options: { flags: MachineFlags; 
       xtrace: options.xtrace,
       signal: stop.signal,
     });
-    return await Promise.race([finished, aborted]);
+    const status = await Promise.race([finished, aborted]);
+    if (options.export !== undefined) {
+      try {
+        await lab.exportJsonl(options.export);
+      } catch (error) {
+        io.stderr(`edu-lab: cannot save the session to ${options.export}: ${(error as Error).message}\n`);
+        return status === 0 ? 1 : status;
+      }
+    }
+    return status;
   } finally {
     stop.abort();
     await lab.destroy();

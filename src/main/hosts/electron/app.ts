@@ -1,22 +1,28 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, screen, session, shell } from 'electron';
 import type { UiCommand } from '../../../common/api/stream';
 import { defaultUserland } from '../../guest/userland';
 import { Lab } from '../../lab/lab';
+import { findPreviousSession } from '../../lab/recovery';
 import { builtWorkers } from '../workers';
 import { appFrameCheck, LabIpc } from './ipc';
 import { EDU_SPEC_URL, menuTemplate } from './menu';
 import { denyPermissions, hardenWebContents, isAllowedExternal } from './security';
 import { mainWindowOptions } from './window';
+import { offerRecovery, openSessionWithDialog, saveDialogTarget } from './sessions';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const rendererIndex = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
 const appUrl = pathToFileURL(rendererIndex).href;
 
+/** Journals of running sessions (crash safety) and the sessions recovered from them. */
+const sessionsDir = (): string => join(app.getPath('userData'), 'sessions');
+
 function createLab(): Promise<Lab> {
-  return Lab.create({ workers: builtWorkers, guest: defaultUserland });
+  return Lab.create({ workers: builtWorkers, guest: defaultUserland, journalDir: sessionsDir() });
 }
 
 function openExternal(url: string): void {
@@ -32,6 +38,9 @@ export async function startDesktopApp(): Promise<void> {
   await app.whenReady();
   denyPermissions(session.defaultSession);
 
+  await mkdir(sessionsDir(), { recursive: true });
+  // Looked for before this run's own journal exists.
+  const previous = await findPreviousSession(sessionsDir());
   let lab = await createLab();
   const ipc = new LabIpc(lab, ipcMain, () => new MessageChannelMain(), appFrameCheck(appUrl, () => BrowserWindow.getAllWindows().map((w) => w.webContents.mainFrame)));
   ipc.register();
@@ -47,38 +56,21 @@ export async function startDesktopApp(): Promise<void> {
   window.on('closed', () => ipc.closeWindow(contentsId));
 
   const ui = (command: UiCommand) => ipc.sendUi(contentsId, command);
+  const exportTarget = saveDialogTarget(dialog, () => (window.isDestroyed() ? undefined : window));
+  lab.exports.setTarget(exportTarget);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate({
         newSession: async () => {
           const old = lab;
           lab = await createLab();
+          lab.exports.setTarget(exportTarget);
           ipc.replaceLab(lab);
           await old.destroy();
         },
-        openSession: async () => {
-          const choice = await dialog.showOpenDialog(window, {
-            title: 'Open a saved session',
-            properties: ['openFile'],
-            filters: [{ name: 'edu-lab session (JSON Lines)', extensions: ['jsonl'] }],
-          });
-          if (choice.canceled || !choice.filePaths[0]) return;
-          // Replaying a saved session in the window comes with the session importer.
-          dialog.showErrorBox('Open Session', `Replaying saved sessions is not available in this version (${choice.filePaths[0]}).`);
-        },
-        exportSession: async () => {
-          const choice = await dialog.showSaveDialog(window, {
-            title: 'Export the session',
-            defaultPath: 'edu-lab-session.jsonl',
-            filters: [{ name: 'edu-lab session (JSON Lines)', extensions: ['jsonl'] }],
-          });
-          if (choice.canceled || !choice.filePath) return;
-          try {
-            await lab.exportJsonl(choice.filePath);
-          } catch (error) {
-            dialog.showErrorBox('Export Session', `Could not write ${choice.filePath}: ${(error as Error).message}`);
-          }
-        },
+        openSession: () => openSessionWithDialog(lab, dialog, window),
+        // The window asks for the format and range, then calls sessionExport (a save dialog follows).
+        exportSession: () => ui('export-session'),
         toggleTheme: () => ui('toggle-theme'),
         showShortcuts: () => ui('show-shortcuts'),
         openSpecification: () => openExternal(EDU_SPEC_URL),
@@ -98,9 +90,16 @@ export async function startDesktopApp(): Promise<void> {
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
+  // Quit only once the lab is down: its journal is closed (and removed), so the next start does not
+  // take a clean exit for a crash.
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
     ipc.dispose();
-    void lab.destroy();
+    void lab.destroy().finally(() => app.exit(0));
   });
   await window.loadFile(rendererIndex);
+  if (previous) await offerRecovery(lab, previous, sessionsDir(), dialog, window);
 }

@@ -7,6 +7,7 @@ import { encodeStreamFrame, MAX_CLIENT_MESSAGE_BYTES, WEB_API_PATH, type ServerM
 import type { Lab } from '../../lab/lab';
 import { LabService } from '../../lab/service';
 import { LabStream } from '../../lab/stream';
+import { Downloads, DOWNLOADS_PATH } from './downloads';
 import { staticFile } from './static-files';
 
 export interface WebHostOptions {
@@ -43,6 +44,7 @@ export class WebHost {
   private readonly sockets = new Set<WebSocket>();
   private lingerUntil = 0;
   private lingering = false;
+  private readonly downloads = new Downloads();
 
   private constructor(
     private readonly options: WebHostOptions,
@@ -51,6 +53,7 @@ export class WebHost {
     readonly token: string,
   ) {
     this.service = new LabService(options.lab);
+    options.lab.exports.setTarget(this.downloads);
   }
 
   static async start(options: WebHostOptions): Promise<WebHost> {
@@ -89,6 +92,8 @@ export class WebHost {
     for (const ws of this.sockets) ws.terminate();
     this.wss.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.options.lab.exports.setTarget(undefined);
+    await this.downloads.dispose();
   }
 
   // ---- HTTP ------------------------------------------------------------------------------------------
@@ -99,6 +104,10 @@ export class WebHost {
     const fromQuery = url.searchParams.get('token');
     if (!this.validToken(fromQuery ?? cookieToken(req))) {
       return this.reply(res, 403, 'edu-lab: this address needs the token `npm run serve` printed (open the URL it shows).');
+    }
+    if (url.pathname.startsWith(DOWNLOADS_PATH)) {
+      if (await this.downloads.serve(url.pathname, res, this.securityHeaders(), req.method === 'HEAD')) return;
+      return this.reply(res, 404, 'no such export');
     }
     const file = await staticFile(this.options.rendererRoot, url.pathname);
     if (!file) return this.reply(res, 404, 'not found');

@@ -107,6 +107,8 @@ export function snapshot(over: { machine?: Partial<MachineStatus>; clock?: Parti
     deviceLog: [],
     eventsRecorded: 0,
     eventsFirstSeq: 0,
+    replay: null,
+    exports: [],
   };
 }
 

@@ -19,6 +19,8 @@ export function snapshot(over: Partial<LabSnapshot> = {}): LabSnapshot {
     deviceLog: [],
     eventsRecorded: 0,
     eventsFirstSeq: 0,
+    replay: null,
+    exports: [],
     ...over,
   };
 }
