@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { decodeBase64 } from '../../../common/api/base64';
 import { toLabError, type ClockState, type DeviceLogEntry, type DriverStatus, type EduRegisters, type LabArgs, type LabMethod, type LabResults, type LabSnapshot, type MachineStatus } from '../../../common/api/lab-api';
+import type { ExportJob, ReplayInfo } from '../../../common/api/session';
 import type { StreamMessage } from '../../../common/api/stream';
 import type { Lab } from '../api/lab';
 import { t } from '../i18n';
@@ -42,6 +43,9 @@ export const useLab = defineStore('lab', () => {
   const registerChangedAt = shallowRef<ReadonlyMap<number, number>>(new Map());
   const lastAccess = shallowRef<ReadonlyMap<number, RegisterAccess>>(new Map());
   const logs = shallowRef<readonly LogLine[]>([]);
+  /** The recorded session shown instead of the live lab (read-only), or null. */
+  const replay = shallowRef<ReplayInfo | null>(null);
+  const exports = shallowRef<readonly ExportJob[]>([]);
 
   function attach(lab: Lab): void {
     api.value = lab;
@@ -71,6 +75,14 @@ export const useLab = defineStore('lab', () => {
     dmaBuffer.value = decodeBase64(s.dmaBuffer);
     driver.value = s.driver;
     logs.value = s.deviceLog.map((l) => deviceLine(l));
+    replay.value = s.replay;
+    exports.value = s.exports;
+  }
+
+  /** A replay's device state at a moment (the tables and the console show it). */
+  function applyReplayState(state: { registers: EduRegisters; config: readonly number[] | null }): void {
+    setRegisters(state.registers);
+    if (state.config) config.value = state.config;
   }
 
   function applyMessage(m: StreamMessage): void {
@@ -81,6 +93,7 @@ export const useLab = defineStore('lab', () => {
     if (m.driver) driver.value = m.driver;
     if (m.dmaBuffer) dmaBuffer.value = decodeBase64(m.dmaBuffer);
     if (m.deviceLog?.length) addLogs(m.deviceLog.map((l) => deviceLine(l)));
+    if (m.exports) exports.value = m.exports;
   }
 
   function setRegisters(next: EduRegisters): void {
@@ -120,6 +133,9 @@ export const useLab = defineStore('lab', () => {
     registerChangedAt,
     lastAccess,
     logs,
+    replay,
+    exports,
+    applyReplayState,
     attach,
     call,
     applySnapshot,

@@ -9,10 +9,12 @@ export const useUi = defineStore('ui', () => {
   const sideTab = ref<'registers' | 'config' | 'dma' | 'logs'>('registers');
   /** A moment the timeline should bring into view (from a log line, say). */
   const timelineFocus = ref<{ vns: number; at: number } | null>(null);
+  /** Bumped to open the file picker for a session (File > Open in a browser window). */
+  const pickSessionFile = ref(0);
 
   function showOnTimeline(vns: number): void {
     timelineFocus.value = { vns, at: Date.now() };
   }
 
-  return { dialog, sideTab, timelineFocus, showOnTimeline };
+  return { dialog, sideTab, timelineFocus, pickSessionFile, showOnTimeline };
 });
