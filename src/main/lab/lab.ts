@@ -8,7 +8,7 @@ import { SESSION_FORMAT, SESSION_FORMAT_VERSION, writeJsonl, type SessionHeader,
 import type { ImportedSession } from '../session/import';
 import { SessionJournal } from '../session/journal';
 import { clockTimeSource, Recorder } from '../session/recorder';
-import type { ColumnSlice } from '../session/recorder/query';
+import type { ChunkedLog } from '../session/recorder/chunked-log';
 import { EDU_SLOT } from '../machine/machine';
 import { ConsoleTranscript } from './console-transcript';
 import { ExportJobs, type ExportSource } from './export-jobs';
@@ -32,14 +32,6 @@ export interface LabOptions {
    * crash loses at most the last second; a clean destroy() removes it.
    */
   readonly journalDir?: string;
-}
-
-/** The events a window reads: the live recording, or the replayed file. */
-export interface EventSource {
-  readonly firstSeq: number;
-  readonly recorded: number;
-  slice(from: number, to: number): ColumnSlice;
-  seqAtTime(vns: number): number;
 }
 
 /**
@@ -146,7 +138,7 @@ export class Lab {
   }
 
   /** The events windows read and exports write: the replayed file's, or the live recording's. */
-  events(): EventSource {
+  events(): ChunkedLog {
     return this.replaying?.log ?? this.recorder;
   }
 

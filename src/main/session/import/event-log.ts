@@ -9,8 +9,8 @@
  */
 import { EventFlag, type TraceEvent } from '../../../common/trace/schema';
 import { BYTES_PER_EVENT, Chunk, COLUMN_NAMES, type ChunkColumns } from '../recorder/chunk';
-import { chunkIndexOfSeq, decodeAt, decodeRange, seqAtTime, sliceRange, type ColumnSlice } from '../recorder/query';
-import { StringTable } from '../recorder/string-table';
+import { ChunkedLog } from '../recorder/chunked-log';
+import { chunkIndexOfSeq, decodeAt, type ColumnSlice } from '../recorder/query';
 
 export const EVENT_LOG_CHUNK_SIZE = 65_536;
 
@@ -31,10 +31,8 @@ export interface EventStore {
   text(id: number): string | undefined;
 }
 
-export class EventLog implements EventStore {
+export class EventLog extends ChunkedLog implements EventStore {
   readonly chunkSize: number;
-  private readonly chunks: Chunk[] = [];
-  private readonly strings = new StringTable();
   private head: Chunk | undefined;
   private cursor = 0;
   /** Capacity of the head chunk (0 before the first). */
@@ -42,7 +40,6 @@ export class EventLog implements EventStore {
   private total = 0;
   private lastVns = -Infinity;
   private finished = false;
-  private readonly textOf = (id: number): string | undefined => this.strings.text(id);
   // The head's columns (see Recorder: one load per field on the hot path).
   private vnsCol: Float64Array = new Float64Array(0);
   private hnsCol: Float64Array = new Float64Array(0);
@@ -58,6 +55,7 @@ export class EventLog implements EventStore {
     readonly firstSeq: number,
     options: { chunkSize?: number } = {},
   ) {
+    super();
     if (!Number.isSafeInteger(firstSeq) || firstSeq < 0) throw new RangeError(`firstSeq must be a non-negative integer, got ${firstSeq}`);
     this.chunkSize = options.chunkSize ?? EVENT_LOG_CHUNK_SIZE;
     if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
@@ -198,63 +196,7 @@ export class EventLog implements EventStore {
     };
   }
 
-  text(id: number): string | undefined {
-    return this.strings.text(id);
-  }
-
   // ---- queries (the recorder's, over all chunks) -----------------------------------------------------
-
-  get(seq: number): TraceEvent | undefined {
-    const ci = chunkIndexOfSeq(this.chunks, seq);
-    if (ci < 0) return undefined;
-    const c = this.chunks[ci]!;
-    return decodeAt(c.columns, seq - c.firstSeq, seq, this.textOf);
-  }
-
-  /** The part of [from, to) this log holds. */
-  seqRange(from: number, to: number): { from: number; to: number } {
-    if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`bad sequence range [${from}, ${to})`);
-    const a = Math.max(this.firstSeq, Math.ceil(from));
-    const b = Math.min(this.recorded, Math.ceil(to));
-    return a < b ? { from: a, to: b } : { from: a, to: a };
-  }
-
-  /** Sequence number of the first event with vns >= `vns` (`recorded` if none). */
-  seqAtTime(vns: number): number {
-    return seqAtTime(this.chunks, vns, this.recorded);
-  }
-
-  timeRange(fromVns: number, toVns: number): { from: number; to: number } {
-    if (!(fromVns < toVns)) {
-      const at = this.seqAtTime(fromVns);
-      return { from: at, to: at };
-    }
-    return { from: this.seqAtTime(fromVns), to: this.seqAtTime(toVns) };
-  }
-
-  bySeq(from: number, to: number): TraceEvent[] {
-    const r = this.seqRange(from, to);
-    return decodeRange(this.chunks, r.from, r.to, this.textOf);
-  }
-
-  byTime(fromVns: number, toVns: number): TraceEvent[] {
-    const r = this.timeRange(fromVns, toVns);
-    return decodeRange(this.chunks, r.from, r.to, this.textOf);
-  }
-
-  latest(n: number): TraceEvent[] {
-    return this.bySeq(this.recorded - Math.max(0, n), this.recorded);
-  }
-
-  slice(from: number, to: number): ColumnSlice {
-    const r = this.seqRange(from, to);
-    return sliceRange(this.chunks, r.from, r.to, this.textOf);
-  }
-
-  sliceByTime(fromVns: number, toVns: number): ColumnSlice {
-    const r = this.timeRange(fromVns, toVns);
-    return sliceRange(this.chunks, r.from, r.to, this.textOf);
-  }
 
   /** Events with sequence numbers in [fromSeq, toSeq), oldest first (all of them by default). */
   *events(fromSeq = this.firstSeq, toSeq = this.recorded): IterableIterator<TraceEvent> {

@@ -13,8 +13,8 @@
 import { EventFlag, type EventKind, type Source, type TraceEvent } from '../../../common/trace/schema';
 import type { TraceSink } from '../../machine/trace';
 import { BYTES_PER_EVENT, Chunk, type SealedChunk } from './chunk';
-import { chunkIndexOfSeq, decodeAt, decodeRange, seqAtTime, sliceRange, type ColumnSlice } from './query';
-import { StringTable } from './string-table';
+import { ChunkedLog } from './chunked-log';
+import { chunkIndexOfSeq, decodeAt } from './query';
 
 /** Where the recorder reads time. The VirtualClock has this shape through `clockTimeSource()`. */
 export interface RecorderTimeSource {
@@ -74,15 +74,13 @@ export const DEFAULT_MAX_EVENTS = 32 * DEFAULT_CHUNK_SIZE;
 
 const FLAGS_WITHOUT_TEXT = 0xff & ~EventFlag.Text;
 
-export class Recorder implements TraceSink {
+export class Recorder extends ChunkedLog implements TraceSink {
   readonly chunkSize: number;
   readonly maxEvents: number;
   /** Host ns at which the recorder started: the origin of every event's `hns`. */
   readonly hostStartNs: number;
 
-  /** In-memory chunks, oldest first; the head (if any) is last and is the only unsealed one. */
-  private readonly chunks: Chunk[] = [];
-  private readonly strings = new StringTable();
+  // this.chunks: in memory, oldest first; the head (if any) is last and is the only unsealed one.
   private head: Chunk | undefined;
   /** Next index in the head; chunkSize when there is no head, so the next record makes room first. */
   private cursor: number;
@@ -109,12 +107,12 @@ export class Recorder implements TraceSink {
   private readonly onEvict: ((chunk: SealedChunk) => void) | undefined;
   /** Seal listeners added after construction (the session journal); called after onSeal. */
   private sealListeners: readonly ((chunk: SealedChunk) => void)[] = [];
-  private readonly textOf = (id: number): string | undefined => this.strings.text(id);
 
   constructor(
     private readonly time: RecorderTimeSource,
     options: RecorderOptions = {},
   ) {
+    super();
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.maxEvents = options.maxEvents ?? Math.max(DEFAULT_MAX_EVENTS, this.chunkSize);
     if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
@@ -309,71 +307,7 @@ export class Recorder implements TraceSink {
     return this.memory().bytesPerEvent;
   }
 
-  /** The text of a string id used by an event in memory. */
-  text(id: number): string | undefined {
-    return this.strings.text(id);
-  }
-
   // ---- queries -------------------------------------------------------------------------------------
-
-  /** The event with sequence number `seq`, if it is in memory. */
-  get(seq: number): TraceEvent | undefined {
-    const ci = chunkIndexOfSeq(this.chunks, seq);
-    if (ci < 0) return undefined;
-    const c = this.chunks[ci]!;
-    return decodeAt(c.columns, seq - c.firstSeq, seq, this.textOf);
-  }
-
-  /** Sequence number of the first event with vns >= `vns` in memory (`recorded` if none). */
-  seqAtTime(vns: number): number {
-    return seqAtTime(this.chunks, vns, this.total);
-  }
-
-  /** The in-memory part of sequence range [from, to). */
-  seqRange(from: number, to: number): { from: number; to: number } {
-    if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`bad sequence range [${from}, ${to})`);
-    const a = Math.max(this.evictedCount, Math.ceil(from));
-    const b = Math.min(this.total, Math.ceil(to));
-    return a < b ? { from: a, to: b } : { from: a, to: a };
-  }
-
-  /** Sequence range of the in-memory events with virtual time in [fromVns, toVns). */
-  timeRange(fromVns: number, toVns: number): { from: number; to: number } {
-    if (!(fromVns < toVns)) {
-      const at = this.seqAtTime(fromVns);
-      return { from: at, to: at };
-    }
-    return { from: this.seqAtTime(fromVns), to: this.seqAtTime(toVns) };
-  }
-
-  /** Events with sequence numbers in [from, to) that are still in memory. */
-  bySeq(from: number, to: number): TraceEvent[] {
-    const r = this.seqRange(from, to);
-    return decodeRange(this.chunks, r.from, r.to, this.textOf);
-  }
-
-  /** Events with virtual time in [fromVns, toVns). */
-  byTime(fromVns: number, toVns: number): TraceEvent[] {
-    const r = this.timeRange(fromVns, toVns);
-    return decodeRange(this.chunks, r.from, r.to, this.textOf);
-  }
-
-  /** The newest `n` events in memory, oldest first. */
-  latest(n: number): TraceEvent[] {
-    return this.bySeq(this.total - Math.max(0, n), this.total);
-  }
-
-  /** Columns of events [from, to) still in memory; `fromSeq` says where the slice really starts. */
-  slice(from: number, to: number): ColumnSlice {
-    const r = this.seqRange(from, to);
-    return sliceRange(this.chunks, r.from, r.to, this.textOf);
-  }
-
-  /** Columns of the events with virtual time in [fromVns, toVns). */
-  sliceByTime(fromVns: number, toVns: number): ColumnSlice {
-    const r = this.timeRange(fromVns, toVns);
-    return sliceRange(this.chunks, r.from, r.to, this.textOf);
-  }
 
   /**
    * Every event in memory from `fromSeq`, oldest first, up to the newest at the time of the call. Safe
