@@ -94,7 +94,7 @@ export function startLabSync(lab: Lab): () => void {
 
 function uiCommand(command: UiCommand): void {
   const ui = useUi();
-  if (command === 'export-session') useSession().exportOpen = true;
+  if (command === 'export-session') useSession().openExport();
   else if (command === 'open-session') ui.pickSessionFile++;
   else if (command === 'toggle-theme') useSettings().toggleTheme();
   else if (command === 'show-shortcuts') ui.dialog = 'help';

@@ -10,6 +10,8 @@ import { useNotifications } from './notifications';
 /** Opening and exporting sessions from this window: the export dialog, and an upload in progress. */
 export const useSession = defineStore('session', () => {
   const exportOpen = ref(false);
+  /** The range the export dialog starts with. */
+  const exportRange = ref<'all' | 'cursors' | 'view'>('all');
   /** The file being sent to the lab, and how far (0..1). */
   const upload = ref<{ name: string; fraction: number } | null>(null);
 
@@ -31,5 +33,11 @@ export const useSession = defineStore('session', () => {
     }
   }
 
-  return { exportOpen, upload, openFile };
+  /** Open the export dialog, starting with `range` selected. */
+  function openExport(range: 'all' | 'cursors' | 'view' = 'all'): void {
+    exportRange.value = range;
+    exportOpen.value = true;
+  }
+
+  return { exportOpen, exportRange, upload, openFile, openExport };
 });
