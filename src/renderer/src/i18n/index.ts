@@ -6,6 +6,7 @@ import { config } from './messages/config';
 import { console_ } from './messages/console';
 import { dma } from './messages/dma';
 import { help } from './messages/help';
+import { lessons } from './messages/lessons';
 import { logs } from './messages/logs';
 import { registers } from './messages/registers';
 import { session } from './messages/session';
@@ -14,7 +15,7 @@ import { timeline } from './messages/timeline';
 export { LANGUAGES, type Language } from './define';
 
 /** Every area's messages, by namespace: keys are `namespace.key`. */
-const NAMESPACES = { app, clock, console: console_, registers, config, timeline, dma, logs, help, session } as const;
+const NAMESPACES = { app, clock, console: console_, registers, config, timeline, dma, logs, help, session, lessons } as const;
 
 type Namespaces = typeof NAMESPACES;
 export type MessageKey = {

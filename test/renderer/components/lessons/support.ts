@@ -1,0 +1,116 @@
+/**
+ * The lesson panel's tests: a fake Lab whose answers may be functions of the arguments (getEvents for
+ * catching up), event batches as the stream decodes them (with sources and texts), and stores set up
+ * the way the window has them.
+ */
+import { flushPromises } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { encodeEventBatch, type DecodedBatch, type EventBatch } from '../../../../src/common/api/event-batch';
+import { BYTES_PER_EVENT, columnsOf } from '../../../../src/common/trace/columns';
+import { EventFlag, EventKind, Source } from '../../../../src/common/trace/schema';
+import type { Lab } from '../../../../src/renderer/src/api/lab';
+import { publishEventBatch } from '../../../../src/renderer/src/session';
+import { useLab } from '../../../../src/renderer/src/stores/lab';
+import { useLessons } from '../../../../src/renderer/src/stores/lessons';
+import { snapshot } from '../shell/support';
+
+export interface Ev {
+  readonly kind: EventKind;
+  readonly vns?: number;
+  readonly source?: Source;
+  readonly size?: number;
+  readonly addr?: number;
+  readonly value?: number | bigint;
+  readonly flags?: number;
+  readonly text?: string;
+}
+
+/** `events` as one batch numbered from `fromSeq` (the columns, as on the wire). */
+export function rawBatch(fromSeq: number, events: readonly Ev[]): { buffer: ArrayBuffer; strings: Map<number, string> } {
+  const n = events.length;
+  const buffer = new ArrayBuffer(n * BYTES_PER_EVENT);
+  const cols = columnsOf(buffer, n);
+  const strings = new Map<number, string>();
+  events.forEach((e, i) => {
+    cols.vns[i] = e.vns ?? (fromSeq + i) * 1000;
+    cols.hns[i] = cols.vns[i]!;
+    cols.kind[i] = e.kind;
+    cols.source[i] = e.source ?? Source.Guest;
+    cols.size[i] = e.size ?? 4;
+    cols.addr[i] = e.addr ?? 0;
+    let flags = e.flags ?? 0;
+    if (e.text !== undefined) {
+      const id = 1000 + fromSeq + i;
+      strings.set(id, e.text);
+      cols.valueLo[i] = id;
+      flags |= EventFlag.Text;
+    } else {
+      const v = BigInt(e.value ?? 0);
+      cols.valueLo[i] = Number(v & 0xffffffffn);
+      cols.valueHi[i] = Number(v >> 32n);
+    }
+    cols.flags[i] = flags;
+  });
+  return { buffer, strings };
+}
+
+export function decoded(fromSeq: number, events: readonly Ev[]): DecodedBatch {
+  const { buffer, strings } = rawBatch(fromSeq, events);
+  return { ...columnsOf(buffer, events.length), fromSeq, count: events.length, strings };
+}
+
+export function wire(fromSeq: number, events: readonly Ev[]): EventBatch {
+  const { buffer, strings } = rawBatch(fromSeq, events);
+  return encodeEventBatch(fromSeq, events.length, buffer, strings);
+}
+
+/** A stream message's events reaching the window (as the stream router hands them on). */
+export async function stream(fromSeq: number, events: readonly Ev[]): Promise<void> {
+  publishEventBatch(decoded(fromSeq, events));
+  await flushPromises();
+}
+
+export type Answer = unknown | ((...args: unknown[]) => unknown);
+
+/** A Lab recording its calls; an answer that is a function is called with the arguments. */
+export function fakeLab(answers: Record<string, Answer> = {}) {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const lab = new Proxy({} as Record<string, unknown>, {
+    get(_t, method: string) {
+      if (method === 'host') return 'web';
+      if (method === 'onStream') return () => () => {};
+      if (method === 'resync' || method === 'ack') return () => {};
+      return async (...args: unknown[]) => {
+        calls.push({ method, args });
+        const answer = answers[method];
+        if (answer instanceof Error) throw answer;
+        return typeof answer === 'function' ? (answer as (...a: unknown[]) => unknown)(...args) : answer;
+      };
+    },
+  }) as unknown as Lab;
+  return { lab, calls };
+}
+
+/** Fresh stores on `lab`, with `recorded` events in the session so far. */
+export function setup(lab: Lab, recorded = 0) {
+  setActivePinia(createPinia());
+  const store = useLab();
+  store.attach(lab);
+  store.applySnapshot(snapshot({ eventsRecorded: recorded }));
+  return { lab: store, lessons: useLessons() };
+}
+
+/** A lab that answers getSnapshot with `recorded` events and getEvents from `events` (index = sequence number). */
+export function labWith(events: readonly Ev[] = [], recorded = events.length, more: Record<string, Answer> = {}) {
+  return fakeLab({
+    ...more,
+    getSnapshot: () => snapshot({ eventsRecorded: recorded }),
+    getEvents: (from: unknown, to: unknown) => {
+      const f = Math.min(Number(from), events.length);
+      const t = Math.min(Number(to), events.length);
+      return wire(f, events.slice(f, Math.max(f, t)));
+    },
+  });
+}
+
+export const PROMPT = 'root@edu-lab:~# \x1b[J';
