@@ -13,6 +13,8 @@ export interface TraceSink {
    */
   beginInstant?(): void;
   endInstant?(): void;
+  /** Add flags to the newest event: the access a device is handling (one it ignores says so). */
+  flagLast?(flags: number): void;
 }
 
 const TWO_POW_32 = 0x1_0000_0000;
@@ -47,6 +49,14 @@ export class Tracer {
 
   text(kind: EventKind, source: Source, addr: number, text: string, flags = 0): void {
     this.sink?.recordText(kind, source, addr, flags, text);
+  }
+
+  /**
+   * Flag the access being handled (the newest event: the memory core traces an access just before
+   * handing it to the device), e.g. EventFlag.Ignored for a write the device drops.
+   */
+  flagLast(flags: number): void {
+    this.sink?.flagLast?.(flags);
   }
 
   /** Start an instant: everything traced until end() shares one timestamp. Always pair with end() in a finally. */

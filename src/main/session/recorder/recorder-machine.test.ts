@@ -99,4 +99,31 @@ describe('Recorder attached to the machine', () => {
     expect(all.at(-1)!.vns).toBeGreaterThan(all[0]!.vns);
     expect(recorder.clamped).toBe(0);
   });
+
+  it('flags the writes the device ignores: read-only or empty offsets, a factorial while computing, DMA while it runs', async () => {
+    const machine = await createMachine();
+    const recorder = new Recorder({ hostNs: () => machine.clock.host.nowNs(), virtualAt: (h) => machine.clock.virtualAt(h) });
+    machine.trace.attach(recorder);
+    programLikeSeaBios(machine);
+    const r = mmio(machine);
+    const flagsOfWrite = (write: () => void): number => {
+      const mark = recorder.recorded;
+      write();
+      return recorder.bySeq(mark, recorder.recorded).find((e) => e.kind === EventKind.MmioWrite)!.flags;
+    };
+    expect(flagsOfWrite(() => r.writel(EduReg.Id, 1))).toBe(EventFlag.Ignored);
+    expect(flagsOfWrite(() => r.writel(0x30, 1))).toBe(EventFlag.Ignored);
+    expect(flagsOfWrite(() => r.writeq(EduReg.Liveness - 4, 1n))).toBe(EventFlag.Ignored); // 8 bytes below 0x80
+    expect(flagsOfWrite(() => r.writel(EduReg.DmaCmd, 0x4))).toBe(EventFlag.Ignored); // no RUN bit
+    expect(flagsOfWrite(() => r.writel(EduReg.Liveness, 1))).toBe(0);
+
+    machine.edu.setFactDelayMs(200);
+    expect(flagsOfWrite(() => r.writel(EduReg.Factorial, 5))).toBe(0);
+    expect(flagsOfWrite(() => r.writel(EduReg.Factorial, 6))).toBe(EventFlag.Ignored);
+
+    r.writel(EduReg.DmaCount, 4);
+    expect(flagsOfWrite(() => r.writel(EduReg.DmaCmd, 0x1))).toBe(0);
+    expect(flagsOfWrite(() => r.writel(EduReg.DmaSrc, 0x1000))).toBe(EventFlag.Ignored);
+    await machine.destroy();
+  });
 });

@@ -154,6 +154,10 @@ export class Recorder extends ChunkedLog implements TraceSink {
     if (this.instantDepth > 0) this.instantDepth--;
   }
 
+  flagLast(flags: number): void {
+    if (this.head && this.cursor > 0) this.flagsCol[this.cursor - 1]! |= flags & FLAGS_WITHOUT_TEXT;
+  }
+
   private append(kind: number, source: number, addr: number, size: number, flags: number, lo: number, hi: number): void {
     if (this.cursor === this.chunkSize || this.total - this.evictedCount === this.maxEvents) this.makeRoom();
     const i = this.cursor;

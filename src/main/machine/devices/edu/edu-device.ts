@@ -166,7 +166,7 @@ export class EduDevice extends PciDevice {
   }
 
   private mmioWrite(offset: number, size: NarrowSize, value: number, source: Source): void {
-    if (size !== 4) return;
+    if (size !== 4) return this.ignored();
     switch (offset) {
       case EduReg.Liveness:
         this.liveness = ~value >>> 0;
@@ -191,12 +191,19 @@ export class EduDevice extends PciDevice {
         // A dword write stores the value zero-extended: the high half becomes 0.
         this.writeDmaRegister(offset, BigInt(value >>> 0), source);
         break;
+      default:
+        this.ignored(); // read-only or nothing there
     }
+  }
+
+  /** The write being handled changes nothing: the trace says so (a learner sees the dropped write). */
+  private ignored(): void {
+    this.host.trace.flagLast(EventFlag.Ignored);
   }
 
   private mmioWrite64(offset: number, value: bigint, source: Source): void {
     // Below 0x80 only dword accesses act; above, the DMA registers take all 64 bits.
-    if (offset < EDU_DMA_REGS_START) return;
+    if (offset < EDU_DMA_REGS_START) return this.ignored();
     switch (offset) {
       case EduReg.DmaSrc:
       case EduReg.DmaDst:
@@ -204,13 +211,15 @@ export class EduDevice extends PciDevice {
       case EduReg.DmaCmd:
         this.writeDmaRegister(offset, value, source);
         break;
+      default:
+        this.ignored();
     }
   }
 
   // ---- factorial ----------------------------------------------------------------------------------
 
   private startFactorial(n: number, source: Source): void {
-    if (!this.fact.submit(n)) return; // a second write while computing is dropped
+    if (!this.fact.submit(n)) return this.ignored(); // a second write while computing is dropped
     this.factInFlight++;
     this.factHold ??= this.host.timers.hold();
     this.host.trace.event(EventKind.FactStart, source, EduReg.Factorial, 4, 0, n);
@@ -288,9 +297,9 @@ export class EduDevice extends PciDevice {
   }
 
   private writeDmaRegister(offset: number, value: bigint, source: Source): void {
-    if (this.dmaRunning) return; // the engine is locked while a transfer is pending
+    if (this.dmaRunning) return this.ignored(); // the engine is locked while a transfer is pending
     if (offset === EduReg.DmaCmd) {
-      if (!(value & BigInt(EduDmaCmd.Run))) return;
+      if (!(value & BigInt(EduDmaCmd.Run))) return this.ignored();
       this.dma.cmd = value;
       this.scheduleDma(source);
     } else if (offset === EduReg.DmaSrc) this.dma.src = value;
