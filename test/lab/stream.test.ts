@@ -68,6 +68,43 @@ describe('LabStream', () => {
     expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i));
   });
 
+  it('batches up to 65,536 events a message; 16,384 while the console is in use and the window acknowledges (less for an echo to wait behind)', async () => {
+    const lab = await createLab();
+    const bar0 = lab.machine.edu.barAddress(0)!;
+    const messages: StreamMessage[] = [];
+    const stream = new LabStream(lab, (m) => messages.push(m), { intervalMs: 60_000 });
+    stream.start();
+    const batches = () => messages.filter((m) => m.events).map((m) => m.events!);
+    // 60,000 raises record 180,000 events (write, raise, register change).
+    for (let i = 0; i < 60_000; i++) lab.machine.memory.write(bar0 + 0x60, 4, 1, Source.Test);
+    stream.tick();
+    expect(batches().map((b) => b.count)).toEqual([65_536]);
+    // A window that acknowledges, nobody typing: full batches (a backlog to catch up with).
+    stream.acknowledge(messages.at(-1)!.seq);
+    stream.tick();
+    expect(batches().map((b) => b.count)).toEqual([65_536, 65_536]);
+    // The guest writes to the console (an echo): smaller batches from now on.
+    const echoed = new Promise<void>((resolve) => {
+      const off = lab.guest.console.onOutput(() => {
+        off();
+        resolve();
+      });
+    });
+    lab.guest.console.input(new TextEncoder().encode('x'));
+    await echoed;
+    stream.acknowledge(messages.at(-1)!.seq);
+    stream.tick();
+    const sent = batches();
+    expect(sent.map((b) => b.count)).toEqual([65_536, 65_536, 16_384]);
+    expect(sent[2]!.fromSeq).toBe(sent[1]!.fromSeq + 65_536);
+    expect(messages.at(-1)!.console).toContain('x');
+    // Two ahead of the acknowledgements at most, whatever their size.
+    stream.tick();
+    stream.tick();
+    expect(batches()).toHaveLength(4);
+    stream.close();
+  });
+
   it('close() stops the messages and the listeners', async () => {
     const lab = await createLab();
     const messages: StreamMessage[] = [];

@@ -8,11 +8,24 @@ export interface StreamOptions {
   readonly intervalMs?: number;
   /** Events per message at most; the rest follow in the next messages. */
   readonly maxEventsPerMessage?: number;
+  /** Events per message at most while the console is in use, to a window that acknowledges (see INTERACTIVE_MAX_EVENTS). */
+  readonly interactiveMaxEvents?: number;
   /** The transport is backed up (a slow window): events wait, small changes still go. */
   readonly congested?: () => boolean;
 }
 
-const DEFAULT_MAX_EVENTS = Number(process.env.EDU_MAX_EVENTS ?? 65_536);
+const DEFAULT_MAX_EVENTS = 65_536;
+/**
+ * While the console is in use, a window that acknowledges gets smaller batches. It is sent at most
+ * STREAM_EVENTS_IN_FLIGHT event messages beyond what it took in, and the console output it is waiting
+ * for comes behind those on the way (the transport delivers in order, and reading a message takes the
+ * window's main thread time): 16,384 events a message (512 KiB) keep an echo within a frame or two of
+ * the guest's output during an interrupt storm, and still carry a few hundred thousand events a
+ * second. Otherwise (nobody typing: a backlog to catch up with) full batches go, for throughput.
+ */
+const INTERACTIVE_MAX_EVENTS = 16_384;
+/** Console output this recent (ms) means the console is in use. */
+const CONSOLE_ACTIVE_MS = 2000;
 
 /**
  * One window's event stream: a snapshot first, then at most one message per frame with whatever
@@ -30,6 +43,9 @@ export class LabStream {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly maxEvents: number;
+  private readonly interactiveMaxEvents: number;
+  /** When the guest last wrote to the console (performance.now()). */
+  private consoleAt = -Infinity;
   /** Seqs of sent messages with events the window has not acknowledged, oldest first. */
   private readonly unacked: number[] = [];
   /** The window acknowledges (so it gets flow control); windows that never do are sent events freely. */
@@ -43,13 +59,17 @@ export class LabStream {
     private readonly options: StreamOptions = {},
   ) {
     this.maxEvents = options.maxEventsPerMessage ?? DEFAULT_MAX_EVENTS;
+    this.interactiveMaxEvents = Math.min(this.maxEvents, options.interactiveMaxEvents ?? INTERACTIVE_MAX_EVENTS);
   }
 
   /** Send the snapshot and start following the lab. */
   start(): void {
     this.sendSnapshot();
     this.unsubscribe.push(
-      this.lab.guest.console.onOutput((bytes) => (this.consoleText += this.decoder.decode(bytes, { stream: true }))),
+      this.lab.guest.console.onOutput((bytes) => {
+        this.consoleText += this.decoder.decode(bytes, { stream: true });
+        this.consoleAt = performance.now();
+      }),
       this.lab.machine.log.onLine((l) => this.logEntries.push({ channel: l.channel, text: l.text, vns: l.vns })),
       this.lab.exports.onChange(() => (this.exportsChanged = true)),
       // A replay opened or closed: the window starts over from a snapshot of what it now shows.
@@ -151,7 +171,8 @@ export class LabStream {
       put('gap', { from: this.nextEvent, to: recorder.firstSeq });
       this.nextEvent = recorder.firstSeq;
     }
-    const end = Math.min(recorder.recorded, this.nextEvent + this.maxEvents);
+    const interactive = this.acknowledging && performance.now() - this.consoleAt < CONSOLE_ACTIVE_MS;
+    const end = Math.min(recorder.recorded, this.nextEvent + (interactive ? this.interactiveMaxEvents : this.maxEvents));
     if (end <= this.nextEvent) return;
     const batch = rawEvents(this.lab, this.nextEvent, end);
     put('events', batch);

@@ -11,6 +11,14 @@ import { useSettings } from './stores/settings';
 import { useSession } from './stores/session';
 import { useUi } from './stores/ui';
 
+/** One display frame (ms). */
+const FRAME_MS = 1000 / 60;
+/**
+ * Events a window acknowledges arrive a batch at a time, one round trip after the previous one was
+ * taken in: a pause shorter than this is a flood still being delivered, not its end.
+ */
+const EVENTS_QUIET_MS = 250;
+
 /**
  * Keeps the window in step with the lab: applies each stream message to the stores, the console and
  * the timeline. A snapshot starts everything over (and the events recorded before it are fetched); a
@@ -21,7 +29,22 @@ export function startLabSync(lab: Lab): () => void {
   const store = useLab();
   let expected = -1;
   let loading: StreamMessage[] | undefined;
-  const events = new EventIngestQueue(ingest, timelineChanged);
+  // What the events say about the registers and the kernel log, gathered while they are taken in and
+  // handed to the store at most once a frame, and when the backlog is done (each hand-over re-renders
+  // the views that show them; several slices of ingestion may run in one frame).
+  const accesses = new Map<number, RegisterAccess>();
+  let lines: LogLine[] = [];
+  let flushedAt = -Infinity;
+  /** When the last message with events arrived. */
+  let lastEventsAt = -Infinity;
+  const events = new EventIngestQueue(ingest, () => {
+    const now = performance.now();
+    if (events.backlog === 0 || now - flushedAt >= FRAME_MS) {
+      flushedAt = now;
+      flushDerived();
+    }
+    timelineChanged();
+  });
 
   const apply = (m: StreamMessage) => {
     store.applyMessage(m);
@@ -29,7 +52,9 @@ export function startLabSync(lab: Lab): () => void {
     if (m.gap) timeline.noteGap(m.gap.from, m.gap.to);
     // Acknowledged once taken in: the lab sends a window only a couple of event messages ahead.
     if (m.events) events.push(decodeEventBatch(m.events), () => lab.ack(m.seq));
-    if (m.clock) timeline.setLiveTime(m.clock.vns);
+    if (m.events) lastEventsAt = performance.now();
+    // While events are still being taken in, or keep arriving, the clock is ahead of them: not quiet.
+    if (m.clock) timeline.setLiveTime(m.clock.vns, events.backlog > 0 || performance.now() - lastEventsAt < EVENTS_QUIET_MS);
     if (m.ui) for (const command of m.ui) uiCommand(command);
     timelineChanged();
   };
@@ -39,6 +64,8 @@ export function startLabSync(lab: Lab): () => void {
     loading = [];
     expected = m.seq + 1;
     events.clear();
+    accesses.clear();
+    lines = [];
     timeline.reset();
     store.applySnapshot(s);
     consoleBus.reset(s.console);
@@ -71,24 +98,36 @@ export function startLabSync(lab: Lab): () => void {
 
   function ingest(batch: DecodedBatch): void {
     timeline.append(batch);
-    const accesses = new Map<number, RegisterAccess>();
-    const lines: LogLine[] = [];
+    // The last access to each register wins: note where it is, build it (a BigInt) once per register.
+    const last = new Map<number, number>();
     for (let i = 0; i < batch.count; i++) {
       const kind = batch.kind[i]!;
-      if (kind === EventKind.MmioRead || kind === EventKind.MmioWrite) {
-        accesses.set(batch.addr[i]!, {
-          source: batch.source[i]!,
-          write: kind === EventKind.MmioWrite,
-          vns: batch.vns[i]!,
-          value: (BigInt(batch.valueHi[i]!) << 32n) | BigInt(batch.valueLo[i]!),
-        });
-      } else if (kind === EventKind.Dmesg && batch.flags[i]! & EventFlag.Text) {
+      if (kind === EventKind.MmioRead || kind === EventKind.MmioWrite) last.set(batch.addr[i]!, i);
+      else if (kind === EventKind.Dmesg && batch.flags[i]! & EventFlag.Text) {
         lines.push({ origin: 'dmesg', channel: 'dmesg', text: batch.strings.get(batch.valueLo[i]!) ?? '', vns: batch.vns[i]! });
       }
     }
-    store.noteAccesses(accesses);
-    store.addLogs(lines);
+    for (const [addr, i] of last) {
+      accesses.delete(addr); // keeps the map in order of last access
+      accesses.set(addr, {
+        source: batch.source[i]!,
+        write: batch.kind[i] === EventKind.MmioWrite,
+        vns: batch.vns[i]!,
+        value: (BigInt(batch.valueHi[i]!) << 32n) | BigInt(batch.valueLo[i]!),
+      });
+    }
     publishEventBatch(batch);
+  }
+
+  function flushDerived(): void {
+    if (accesses.size > 0) {
+      store.noteAccesses(new Map(accesses));
+      accesses.clear();
+    }
+    if (lines.length > 0) {
+      store.addLogs(lines);
+      lines = [];
+    }
   }
 }
 

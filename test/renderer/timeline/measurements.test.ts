@@ -99,6 +99,22 @@ describe('interrupt table', () => {
     ]);
   });
 
+  it('stops waiting for acks of the oldest raises past 10,000 unacknowledged per bit, several bits or one', () => {
+    const events: Ev[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      const bits = i === 5_000 ? 0x101 : 0x1;
+      events.push({ t: i, kind: EventKind.IrqRaise, source: Source.Test, addr: bits, value: bits });
+    }
+    events.push({ t: 20_000, kind: EventKind.IrqAck, source: G, addr: 0x100, value: 0x1 });
+    events.push({ t: 30_000, kind: EventKind.IrqAck, source: G, addr: 0x0, value: 0x100 });
+    const rows = track(events).interrupts;
+    expect(rows).toHaveLength(12_000);
+    // Past 10,000 the oldest tenth (and one) goes: twice over 12,000 raises.
+    expect(rows.slice(0, 2_002).every((r) => r.ackTime === null)).toBe(true);
+    expect(rows.slice(2_002).filter((r) => r.ackTime === 20_000)).toHaveLength(12_000 - 2_002 - 1);
+    expect(rows[5_000]).toMatchObject({ bits: 0x101, ackTime: 30_000, raiseToAck: 25_000 });
+  });
+
   it('leaves a raise nobody delivered marked as such', () => {
     const m = track([{ t: 5, kind: EventKind.IrqRaise, source: Source.Ui, addr: 0, value: 0 }, { t: 6, kind: EventKind.MmioRead, source: G }]);
     expect(m.interrupts[0]).toMatchObject({ delivery: 'none', ackTime: null, entryTime: null });

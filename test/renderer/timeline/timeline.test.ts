@@ -161,4 +161,22 @@ describe('Timeline', () => {
     expect(tl.storm.active).toBe(false);
     expect([level.length, level.time(1), level.valueAt(1)]).toEqual([2, 1_800, 0]); // 800 leaves: 3 left
   });
+
+  it('keeps a storm on through any number of clock updates while the stream says its events are still coming', () => {
+    const tl = new Timeline({ lanes: { storm: { windowNs: 1_000, minInterrupts: 4, ackRatio: 2 } } });
+    const entries = (from: number, n: number): Ev[] =>
+      Array.from({ length: n }, (_, i) => ({ t: from + 100 * i, kind: EventKind.HandlerEnter, source: G, addr: 11, value: 11 }));
+    tl.append(batch(entries(0, 6), 0));
+    for (let i = 1; i <= 10; i++) tl.setLiveTime(50_000 * i, true);
+    expect(tl.storm.active).toBe(true);
+    expect(tl.dataEnd).toBe(500_000); // the clock still moves the data's end (follow mode)
+    tl.append(batch(entries(600, 6), 6));
+    expect(tl.storm.active).toBe(true);
+    // Quiet from now on: after a few clock updates without events the window slides on.
+    tl.setLiveTime(600_000);
+    tl.setLiveTime(700_000);
+    expect(tl.storm.active).toBe(true);
+    tl.setLiveTime(800_000);
+    expect(tl.storm.active).toBe(false);
+  });
 });

@@ -101,6 +101,9 @@ export interface MeasurementOptions {
 const LEGACY_LINES = 24;
 const MAX_PENDING = 10_000;
 
+/** Exactly one bit set. */
+const singleBit = (bits: number): boolean => bits !== 0 && (bits & (bits - 1)) === 0;
+
 function trimFront<T>(list: T[], max: number): void {
   if (list.length > max) list.splice(0, list.length - max + Math.ceil(max / 10));
 }
@@ -116,7 +119,10 @@ export class MeasurementTracker {
   private inHandler = new Map<number, Row[]>();
   /** Raises waiting for acks, by status bit (bit b: rows with b set that no ack has cleared yet). */
   private unacked: Row[][] = Array.from({ length: 32 }, () => []);
-  /** Bits of each row not yet cleared by an ack. */
+  /**
+   * Bits of each row raising several bits not yet cleared by an ack. A row raising one bit (nearly all)
+   * is not kept here: it is acknowledged when its bit clears, if it is still in that bit's list.
+   */
   private remaining = new Map<Row, number>();
   /** Bits that have rows in `unacked`. */
   private unackedBits = 0;
@@ -252,17 +258,26 @@ export class MeasurementTracker {
     trimFront(this.irqRows, this.maxRows);
     this.awaiting = row;
     if (row.bits !== 0) {
-      this.remaining.set(row, row.bits);
+      if (!singleBit(row.bits)) this.remaining.set(row, row.bits);
       for (let b = row.bits; b !== 0; b &= b - 1) {
         const bit = 31 - Math.clz32(b & -b);
         const list = this.unacked[bit]!;
         list.push(row);
         // Past the limit the oldest tenth goes at once: dropping one per raise would move the whole
         // list on every raise of a storm (quadratic: a million unacknowledged raises took a minute).
-        if (list.length > MAX_PENDING) for (const old of list.splice(0, list.length - MAX_PENDING + MAX_PENDING / 10)) this.remaining.delete(old);
+        if (list.length > MAX_PENDING) this.forgetOldest(list, list.length - MAX_PENDING + MAX_PENDING / 10);
       }
       this.unackedBits = (this.unackedBits | row.bits) >>> 0;
     }
+  }
+
+  /** Stops waiting for acks of the `n` oldest raises of a bit's list. */
+  private forgetOldest(list: Row[], n: number): void {
+    for (let i = 0; i < n; i++) {
+      const old = list[i]!;
+      if (!singleBit(old.bits)) this.remaining.delete(old);
+    }
+    list.splice(0, n); // (a memmove: Array.prototype.copyWithin is element by element, fifty times slower)
   }
 
   /** No MSI and no INTx edge followed the raise: an INTx line already high carries it, or nothing does. */
@@ -342,14 +357,16 @@ export class MeasurementTracker {
       cleared = (cleared & (cleared - 1)) >>> 0;
       const mask = (1 << bit) >>> 0;
       for (const r of this.unacked[bit]!) {
-        const left = this.remaining.get(r);
-        if (left === undefined) continue;
-        const now = (left & ~mask) >>> 0;
-        if (now !== 0) {
-          this.remaining.set(r, now);
-          continue;
+        if (!singleBit(r.bits)) {
+          const left = this.remaining.get(r);
+          if (left === undefined) continue;
+          const now = (left & ~mask) >>> 0;
+          if (now !== 0) {
+            this.remaining.set(r, now);
+            continue;
+          }
+          this.remaining.delete(r);
         }
-        this.remaining.delete(r);
         r.ackTime = t;
         r.raiseToAck = t - r.raiseTime;
       }

@@ -133,10 +133,13 @@ export class StormDetector {
     }
   }
 
+  /** The queue with the oldest time (raises first on a tie), or undefined when all are empty. */
   private oldest(): TimeQueue | undefined {
-    let best: TimeQueue | undefined;
-    for (const q of [this.raises, this.entries, this.acks]) if (q.length > 0 && (!best || q.front < best.front)) best = q;
-    return best;
+    // An empty queue's front is Infinity. Called for every raise, entry and ack: no allocation here.
+    let best = this.raises;
+    if (this.entries.front < best.front) best = this.entries;
+    if (this.acks.front < best.front) best = this.acks;
+    return best.length > 0 ? best : undefined;
   }
 
   private evaluate(t: number, ix: number): void {

@@ -98,11 +98,17 @@ export class Timeline {
     this.store.noteGap(fromSeq, toSeq);
   }
 
-  /** The machine's virtual time now (from the stream's clock state): open spans and follow mode reach it. */
-  setLiveTime(vns: number): void {
+  /**
+   * The machine's virtual time now (from the stream's clock state): open spans and follow mode reach it.
+   * `eventsPending`: the stream is known to be still delivering events recorded before this time (the
+   * window has some waiting to be taken in, or they keep coming), so the data is not caught up with
+   * the clock however many clock updates come meanwhile (see dataChanged).
+   */
+  setLiveTime(vns: number, eventsPending = false): void {
+    if (eventsPending) this.clockOnlyUpdates = 0;
     if (!Number.isFinite(vns) || vns === this.liveTime) return;
     this.liveTime = vns;
-    this.clockOnlyUpdates++;
+    if (!eventsPending) this.clockOnlyUpdates++;
     this.dataChanged();
   }
 

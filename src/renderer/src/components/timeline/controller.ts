@@ -11,7 +11,7 @@
  * - measurements: `measure()` is expensive with many rows, so it runs throttled (at most every
  *   max(250 ms, 5 × its last cost)) and only while a view wants it.
  */
-import { inject, markRaw, shallowRef, type InjectionKey, type ShallowRef } from 'vue';
+import { computed, inject, markRaw, shallowRef, type ComputedRef, type InjectionKey, type ShallowRef } from 'vue';
 import type { CursorName, DisabledIrq, Edge, Lane, Marker, MeasurementReport, Timeline, TimeRange } from '../../timeline';
 import { formatRate, formatTime } from '../../timeline';
 
@@ -21,6 +21,8 @@ export interface ViewSnapshot {
   readonly hasData: boolean;
   readonly follow: boolean;
   readonly relative: boolean;
+  /** What times are shown relative to (0 in absolute mode). */
+  readonly origin: number;
   readonly a: number | null;
   readonly b: number | null;
   /** The cursors as shown on this timeline (relative to the origin in relative mode). */
@@ -84,6 +86,7 @@ export class TimelineView {
   private readonly seenLanes = new Set<string>();
   private seenStructure = -1;
   private scrollTop = 0;
+  private displayKey: ComputedRef<number | null> | undefined;
 
   constructor(readonly tl: Timeline) {
     this.snapshot = shallowRef(this.takeSnapshot());
@@ -184,6 +187,23 @@ export class TimelineView {
     }
   }
 
+  /**
+   * A piece of the snapshot for a view to show: it changes (re-rendering what shows it) only when its
+   * own content does, not with every other part: a storm's rate or the span of a zoom does not
+   * re-render the lane names. Content is compared `depth` levels deep (see sameContent).
+   */
+  select<T>(pick: (s: ViewSnapshot) => T, depth = 2): ComputedRef<T> {
+    return computed((previous?: T) => {
+      const next = pick(this.snapshot.value);
+      return previous !== undefined && sameContent(previous, next, depth) ? previous : next;
+    });
+  }
+
+  /** The time display as a value that changes when shown times do (absolute, or relative to which origin). */
+  get timeDisplayKey(): ComputedRef<number | null> {
+    return (this.displayKey ??= this.select((s) => (s.relative ? s.origin : null)));
+  }
+
   private takeSnapshot(): ViewSnapshot {
     const tl = this.tl;
     const { a, b } = tl.cursors;
@@ -192,6 +212,7 @@ export class TimelineView {
       hasData: Number.isFinite(tl.dataEnd),
       follow: tl.viewport.follow,
       relative: tl.timeDisplay.mode === 'relative',
+      origin: tl.origin,
       a,
       b,
       aText: a === null ? null : tl.formatTime(a),
@@ -220,6 +241,7 @@ export class TimelineView {
       s.hasData,
       s.follow,
       s.relative,
+      s.origin,
       s.aText,
       s.bText,
       s.a,
@@ -422,6 +444,25 @@ export class TimelineView {
     this.report.value = markRaw(report);
     return report;
   }
+}
+
+/**
+ * Equal content, `depth` levels deep: the same value (Object.is), or (while depth > 0) arrays / plain
+ * objects of the same length / keys whose items have equal content one level less deep.
+ */
+export function sameContent(a: unknown, b: unknown, depth = 2): boolean {
+  if (Object.is(a, b)) return true;
+  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameContent(a[i], b[i], depth - 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!sameContent((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth - 1)) return false;
+  return true;
 }
 
 export const TIMELINE_VIEW: InjectionKey<TimelineView> = Symbol('timeline-view');
