@@ -68,7 +68,7 @@ describe('LabStream', () => {
     expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i));
   });
 
-  it('batches up to 65,536 events a message; 16,384 while the console is in use and the window acknowledges (less for an echo to wait behind)', async () => {
+  it('batches up to 65,536 events a message; 8,192 while the console is in use and the window acknowledges (less for an echo to wait behind)', async () => {
     const lab = await createLab();
     const bar0 = lab.machine.edu.barAddress(0)!;
     const messages: StreamMessage[] = [];
@@ -95,7 +95,7 @@ describe('LabStream', () => {
     stream.acknowledge(messages.at(-1)!.seq);
     stream.tick();
     const sent = batches();
-    expect(sent.map((b) => b.count)).toEqual([65_536, 65_536, 16_384]);
+    expect(sent.map((b) => b.count)).toEqual([65_536, 65_536, 8_192]);
     expect(sent[2]!.fromSeq).toBe(sent[1]!.fromSeq + 65_536);
     expect(messages.at(-1)!.console).toContain('x');
     // Two ahead of the acknowledgements at most, whatever their size.

@@ -19,11 +19,11 @@ const DEFAULT_MAX_EVENTS = 65_536;
  * While the console is in use, a window that acknowledges gets smaller batches. It is sent at most
  * STREAM_EVENTS_IN_FLIGHT event messages beyond what it took in, and the console output it is waiting
  * for comes behind those on the way (the transport delivers in order, and reading a message takes the
- * window's main thread time): 16,384 events a message (512 KiB) keep an echo within a frame or two of
- * the guest's output during an interrupt storm, and still carry a few hundred thousand events a
- * second. Otherwise (nobody typing: a backlog to catch up with) full batches go, for throughput.
+ * window's main thread time): 8,192 events a message (256 KiB) keep an echo within a frame or two of
+ * the guest's output during an interrupt storm, and still carry ~490,000 events a second, more than a
+ * window ingests during one. Otherwise (nobody typing: a backlog to catch up with) full batches go.
  */
-const INTERACTIVE_MAX_EVENTS = 16_384;
+const INTERACTIVE_MAX_EVENTS = 8_192;
 /** Console output this recent (ms) means the console is in use. */
 const CONSOLE_ACTIVE_MS = 2000;
 
