@@ -33,23 +33,11 @@ export interface EventStore {
 
 export class EventLog extends ChunkedLog implements EventStore {
   readonly chunkSize: number;
-  private head: Chunk | undefined;
-  private cursor = 0;
   /** Capacity of the head chunk (0 before the first). */
   private capacity = 0;
   private total = 0;
   private lastVns = -Infinity;
   private finished = false;
-  // The head's columns (see Recorder: one load per field on the hot path).
-  private vnsCol: Float64Array = new Float64Array(0);
-  private hnsCol: Float64Array = new Float64Array(0);
-  private addrCol: Uint32Array = new Uint32Array(0);
-  private loCol: Uint32Array = new Uint32Array(0);
-  private hiCol: Uint32Array = new Uint32Array(0);
-  private kindCol: Uint8Array = new Uint8Array(0);
-  private sourceCol: Uint8Array = new Uint8Array(0);
-  private sizeCol: Uint8Array = new Uint8Array(0);
-  private flagsCol: Uint8Array = new Uint8Array(0);
 
   constructor(
     readonly firstSeq: number,
@@ -69,18 +57,7 @@ export class EventLog extends ChunkedLog implements EventStore {
    */
   append(vns: number, hns: number, kind: number, source: number, size: number, flags: number, addr: number, lo: number, hi: number): void {
     if (this.cursor === this.capacity) this.startChunk();
-    const i = this.cursor;
-    this.vnsCol[i] = vns;
-    this.hnsCol[i] = hns;
-    this.addrCol[i] = addr;
-    this.loCol[i] = lo;
-    this.hiCol[i] = hi;
-    this.kindCol[i] = kind;
-    this.sourceCol[i] = source;
-    this.sizeCol[i] = size;
-    this.flagsCol[i] = flags;
-    this.cursor = i + 1;
-    this.head!.length = i + 1;
+    this.writeRow(vns, hns, kind, source, size, flags, addr, lo, hi);
     this.total++;
     this.lastVns = vns;
   }
@@ -144,21 +121,8 @@ export class EventLog extends ChunkedLog implements EventStore {
     if (this.head) this.head.seal(this.textOf as (id: number) => string);
     // Chunks grow from 1,024 events to chunkSize, so a small session does not cost a whole chunk.
     const capacity = Math.min(this.chunkSize, Math.max(1024, 2 * (this.head?.capacity ?? 0)));
-    const c = new Chunk(this.firstSeq + this.total, capacity);
-    this.chunks.push(c);
-    this.head = c;
-    this.cursor = 0;
+    this.useHead(new Chunk(this.firstSeq + this.total, capacity));
     this.capacity = capacity;
-    const cols = c.columns;
-    this.vnsCol = cols.vns;
-    this.hnsCol = cols.hns;
-    this.addrCol = cols.addr;
-    this.loCol = cols.valueLo;
-    this.hiCol = cols.valueHi;
-    this.kindCol = cols.kind;
-    this.sourceCol = cols.source;
-    this.sizeCol = cols.size;
-    this.flagsCol = cols.flags;
   }
 
   // ---- counters --------------------------------------------------------------------------------------

@@ -4,14 +4,61 @@ import { chunkIndexOfSeq, decodeAt, decodeRange, seqAtTime, sliceRange, type Col
 import { StringTable } from './string-table';
 
 /**
- * The read side of a columnar event log, shared by the live Recorder and an imported EventLog: events
- * by sequence number or virtual time over the chunks held, decoded or as raw column slices.
+ * A columnar event log, shared by the live Recorder and an imported EventLog: the chunk events are
+ * appended to (its columns kept in fields, so appending one event costs one load per column), and the
+ * read side: events by sequence number or virtual time over the chunks held, decoded or as column slices.
  */
 export abstract class ChunkedLog {
-  /** Chunks held, oldest first. */
+  /** Chunks held, oldest first; the head (if any) is last. */
   protected readonly chunks: Chunk[] = [];
   protected readonly strings = new StringTable();
   protected readonly textOf = (id: number): string | undefined => this.strings.text(id);
+  /** The chunk appended to, if any. */
+  protected head: Chunk | undefined;
+  /** Next index in the head. */
+  protected cursor = 0;
+  protected vnsCol: Float64Array = new Float64Array(0);
+  protected hnsCol: Float64Array = new Float64Array(0);
+  protected addrCol: Uint32Array = new Uint32Array(0);
+  protected loCol: Uint32Array = new Uint32Array(0);
+  protected hiCol: Uint32Array = new Uint32Array(0);
+  protected kindCol: Uint8Array = new Uint8Array(0);
+  protected sourceCol: Uint8Array = new Uint8Array(0);
+  protected sizeCol: Uint8Array = new Uint8Array(0);
+  protected flagsCol: Uint8Array = new Uint8Array(0);
+
+  /** Start appending to `c` (pushed as the newest chunk). */
+  protected useHead(c: Chunk): void {
+    this.chunks.push(c);
+    this.head = c;
+    this.cursor = 0;
+    const cols = c.columns;
+    this.vnsCol = cols.vns;
+    this.hnsCol = cols.hns;
+    this.addrCol = cols.addr;
+    this.loCol = cols.valueLo;
+    this.hiCol = cols.valueHi;
+    this.kindCol = cols.kind;
+    this.sourceCol = cols.source;
+    this.sizeCol = cols.size;
+    this.flagsCol = cols.flags;
+  }
+
+  /** Write one event at the head's cursor and advance (the caller made room). */
+  protected writeRow(vns: number, hns: number, kind: number, source: number, size: number, flags: number, addr: number, lo: number, hi: number): void {
+    const i = this.cursor;
+    this.vnsCol[i] = vns;
+    this.hnsCol[i] = hns;
+    this.addrCol[i] = addr;
+    this.loCol[i] = lo;
+    this.hiCol[i] = hi;
+    this.kindCol[i] = kind;
+    this.sourceCol[i] = source;
+    this.sizeCol[i] = size;
+    this.flagsCol[i] = flags;
+    this.cursor = i + 1;
+    this.head!.length = i + 1;
+  }
 
   /** Sequence number of the oldest event held. */
   abstract readonly firstSeq: number;

@@ -81,9 +81,7 @@ export class Recorder extends ChunkedLog implements TraceSink {
   readonly hostStartNs: number;
 
   // this.chunks: in memory, oldest first; the head (if any) is last and is the only unsealed one.
-  private head: Chunk | undefined;
-  /** Next index in the head; chunkSize when there is no head, so the next record makes room first. */
-  private cursor: number;
+  // this.cursor is chunkSize when there is no head, so the next record makes room first.
   private total = 0;
   private evictedCount = 0;
   private lastVns = -Infinity;
@@ -92,17 +90,6 @@ export class Recorder extends ChunkedLog implements TraceSink {
   private instantDepth = 0;
   private instantH = 0;
   private instantV = 0;
-  // The head's columns, kept in fields so record() reaches them in one load.
-  private vnsCol: Float64Array = new Float64Array(0);
-  private hnsCol: Float64Array = new Float64Array(0);
-  private addrCol: Uint32Array = new Uint32Array(0);
-  private loCol: Uint32Array = new Uint32Array(0);
-  private hiCol: Uint32Array = new Uint32Array(0);
-  private kindCol: Uint8Array = new Uint8Array(0);
-  private sourceCol: Uint8Array = new Uint8Array(0);
-  private sizeCol: Uint8Array = new Uint8Array(0);
-  private flagsCol: Uint8Array = new Uint8Array(0);
-
   private readonly onSeal: ((chunk: SealedChunk) => void) | undefined;
   private readonly onEvict: ((chunk: SealedChunk) => void) | undefined;
   /** Seal listeners added after construction (the session journal); called after onSeal. */
@@ -160,7 +147,6 @@ export class Recorder extends ChunkedLog implements TraceSink {
 
   private append(kind: number, source: number, addr: number, size: number, flags: number, lo: number, hi: number): void {
     if (this.cursor === this.chunkSize || this.total - this.evictedCount === this.maxEvents) this.makeRoom();
-    const i = this.cursor;
     let h: number;
     let v: number;
     if (this.instantDepth > 0) {
@@ -178,17 +164,7 @@ export class Recorder extends ChunkedLog implements TraceSink {
     } else {
       this.lastVns = v;
     }
-    this.vnsCol[i] = v;
-    this.hnsCol[i] = h - this.hostStartNs;
-    this.addrCol[i] = addr;
-    this.loCol[i] = lo;
-    this.hiCol[i] = hi;
-    this.kindCol[i] = kind;
-    this.sourceCol[i] = source;
-    this.sizeCol[i] = size;
-    this.flagsCol[i] = flags;
-    this.cursor = i + 1;
-    this.head!.length = i + 1;
+    this.writeRow(v, h - this.hostStartNs, kind, source, size, flags, addr, lo, hi);
     this.total++;
   }
 
@@ -201,20 +177,7 @@ export class Recorder extends ChunkedLog implements TraceSink {
   }
 
   private startChunk(): void {
-    const c = new Chunk(this.total, this.chunkSize);
-    this.chunks.push(c);
-    this.head = c;
-    this.cursor = 0;
-    const cols = c.columns;
-    this.vnsCol = cols.vns;
-    this.hnsCol = cols.hns;
-    this.addrCol = cols.addr;
-    this.loCol = cols.valueLo;
-    this.hiCol = cols.valueHi;
-    this.kindCol = cols.kind;
-    this.sourceCol = cols.source;
-    this.sizeCol = cols.size;
-    this.flagsCol = cols.flags;
+    this.useHead(new Chunk(this.total, this.chunkSize));
   }
 
   private sealHead(): Chunk {
