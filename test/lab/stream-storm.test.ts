@@ -8,6 +8,7 @@ import { EventKind, Source } from '../../src/common/trace/schema';
 import { defaultUserland } from '../../src/main/guest/userland';
 import { Lab } from '../../src/main/lab/lab';
 import { LabStream } from '../../src/main/lab/stream';
+import { mostInWindow } from '../support/most-in-window';
 import { testWorkers } from '../support/workers';
 
 /**
@@ -46,17 +47,6 @@ function exposeGc(): (() => void) | undefined {
 
 const MiB = 1024 * 1024;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
-
-/** Most of `times` (ms, ascending) in any window of `windowMs`. */
-function mostInWindow(times: readonly number[], windowMs = 1000): number {
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= windowMs) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
 
 describe('a window stream under an interrupt storm', () => {
   it(`${RAISES.toLocaleString('en')} raises: a frame rate of messages, contiguous numbers, every event once, bounded memory`, async () => {

@@ -127,9 +127,10 @@ export function snapshot(lab: Lab): LabSnapshot {
 /** A replay's snapshot: the recorded session as it ended; the machine parts say nothing runs. */
 function replaySnapshot(lab: Lab, replay: Replay): LabSnapshot {
   const end = replay.stateAt(replay.info.to);
-  const profile = isEduProfileName(replay.info.profile) ? replay.info.profile : machineStatus(lab).profile;
+  const live = machineStatus(lab);
+  const profile = isEduProfileName(replay.info.profile) ? replay.info.profile : live.profile;
   return {
-    machine: { ...machineStatus(lab), state: 'paused', profile, abortMessage: null },
+    machine: { ...live, state: 'paused', profile, abortMessage: null },
     clock: { state: 'paused', vns: replay.info.to, speed: 1, deterministic: false, nextDeadlineNs: null },
     registers: end.registers,
     config: end.config ?? new Array<number>(256).fill(0),

@@ -1,17 +1,12 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { PciReg } from '../../../src/common/pci';
-import { defaultUserland } from '../../../src/main/guest/userland';
-import { WebHost } from '../../../src/main/hosts/web/server';
-import { Lab } from '../../../src/main/lab/lab';
+import type { WebHost } from '../../../src/main/hosts/web/server';
 import { QEMU_ARGS, waitForFirmware } from '../../differential/harness';
 import { QtestClient } from '../../differential/qtest-client';
-import { testWorkers } from '../../support/workers';
-import { launchChromium, newPage } from '../browser';
+import { newPage } from '../browser';
+import { withWebLab } from './web-lab';
 import { round } from '../../bench/stats';
 
 const CALLS = 10_000;
-const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -32,11 +27,7 @@ export interface RttFigures {
  * QEMU's qtest `readl` over a pipe, in the same run. Medians of 10,000 sequential calls.
  */
 export async function measureRtt(): Promise<RttFigures> {
-  if (!existsSync(`${rendererRoot}/index.html`)) throw new Error('out/renderer is missing: run `npm run build` first');
-  const lab = await Lab.create({ workers: testWorkers, guest: defaultUserland });
-  const host = await WebHost.start({ lab, rendererRoot });
-  const browser = await launchChromium();
-  try {
+  return withWebLab(async ({ host, browser }) => {
     const page = await newPage(browser);
     await page.goto(host.url);
     await page.waitForSelector('[data-testid=machine-state]');
@@ -77,11 +68,7 @@ export async function measureRtt(): Promise<RttFigures> {
       chromium_ws_echo_rtt_us: round(median(echo) * 1000, 1),
       qtest_readl_rtt_us: await qtestRtt(),
     };
-  } finally {
-    await browser.close();
-    await host.close();
-    await lab.destroy();
-  }
+  });
 }
 
 async function nodeClientRtt(host: WebHost): Promise<number> {

@@ -1,14 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Source } from '../../../src/common/trace/schema';
-import { defaultUserland } from '../../../src/main/guest/userland';
-import { WebHost } from '../../../src/main/hosts/web/server';
-import { Lab } from '../../../src/main/lab/lab';
+import type { Lab } from '../../../src/main/lab/lab';
 import { percentile, round, sortedCopy } from '../../bench/stats';
-import { testWorkers } from '../../support/workers';
-import { launchChromium, newPage } from '../browser';
-
-const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+import { newPage } from '../browser';
+import { withWebLab } from './web-lab';
 
 export interface UiFigures {
   load_to_prompt_ms: number;
@@ -31,11 +25,7 @@ const median = (v: number[]) => percentile(sortedCopy(v), 50);
  * a script pans and zooms.
  */
 export async function measureUi(): Promise<UiFigures> {
-  if (!existsSync(`${rendererRoot}/index.html`)) throw new Error('out/renderer is missing: run `npm run build` first');
-  const lab = await Lab.create({ workers: testWorkers, guest: defaultUserland });
-  const host = await WebHost.start({ lab, rendererRoot });
-  const browser = await launchChromium();
-  try {
+  return withWebLab(async ({ lab, host, browser }) => {
     const page = await newPage(browser);
     await page.setViewportSize({ width: 1400, height: 850 });
 
@@ -101,11 +91,7 @@ export async function measureUi(): Promise<UiFigures> {
       timeline_frames: frames.count,
       timeline_events: frames.events,
     };
-  } finally {
-    await browser.close();
-    await host.close();
-    await lab.destroy();
-  }
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { exportSession, type ExportFormat } from '../../session/export';
-import { importJsonl, SessionImportError } from '../../session/import';
+import { importJsonl } from '../../session/import';
 import type { RunIo } from './run';
 
 export interface ConvertOptions {
@@ -20,8 +20,7 @@ export async function convertSession(options: ConvertOptions, io: RunIo): Promis
   try {
     session = await importJsonl(options.input);
   } catch (error) {
-    const what = error instanceof SessionImportError ? error.message : (error as Error).message;
-    io.stderr(`edu-lab: ${options.input}: ${what}\n`);
+    io.stderr(`edu-lab: ${options.input}: ${(error as Error).message}\n`);
     return 1;
   }
   try {

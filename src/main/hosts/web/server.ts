@@ -83,9 +83,7 @@ export class WebHost {
 
   /** The address to open, with the token. */
   get url(): string {
-    const host = this.options.host ?? '127.0.0.1';
-    const shown = host.includes(':') ? `[${host}]` : host;
-    return `http://${shown}:${this.port}/?token=${this.token}`;
+    return `http://${this.hostInUrl()}:${this.port}/?token=${this.token}`;
   }
 
   async close(): Promise<void> {
@@ -126,7 +124,7 @@ export class WebHost {
     return {
       'Content-Security-Policy':
         `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; ` +
-        `connect-src 'self' ws://${this.hostForCsp()}:${this.port}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        `connect-src 'self' ws://${this.hostInUrl()}:${this.port}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       // Cross-origin isolation: nothing from elsewhere may embed or be embedded, and the page gets
       // precise timers (performance.now at microseconds) for its measurements.
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -138,7 +136,8 @@ export class WebHost {
     };
   }
 
-  private hostForCsp(): string {
+  /** The listening address as a URL writes it (an IPv6 address in brackets). */
+  private hostInUrl(): string {
     const host = this.options.host ?? '127.0.0.1';
     return host.includes(':') ? `[${host}]` : host;
   }

@@ -345,9 +345,10 @@ export class SessionJournal {
       // A journal that lost a write gets no marker: it stays recoverable (up to the lost record).
       if (!this.failure) {
         const close = closeRecord(this.handed, Date.now());
+        const bytes = byteLength(close);
         await this.file.writev(close, this.position);
-        this.position += byteLength(close);
-        this.counters.bytesWritten += byteLength(close);
+        this.position += bytes;
+        this.counters.bytesWritten += bytes;
         await this.file.datasync();
         this.counters.syncs++;
         this.durableUpTo = this.written;

@@ -10,9 +10,9 @@ import { crc32 } from 'node:zlib';
 import { createWriteStream } from 'node:fs';
 import { open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { EventFlag, SOURCE_NAMES, isEventKind, type TraceEvent } from '../../../common/trace/schema';
-import { columnsOf, type ChunkColumns } from '../../../common/trace/columns';
-import { eventToJson, type SessionHeader } from '../export/jsonl';
+import { EventFlag, SOURCE_NAMES, isEventKind } from '../../../common/trace/schema';
+import { BYTES_PER_EVENT, columnsOf, type ChunkColumns } from '../../../common/trace/columns';
+import { eventToJsonLine, type SessionHeader } from '../export/jsonl';
 import { SessionImportError } from '../import/errors';
 import { EventLog } from '../import/event-log';
 import { DEFAULT_MAX_IMPORT_EVENTS, type ImportedSession } from '../import/jsonl';
@@ -80,15 +80,20 @@ interface EventsBlock {
   readonly strings: ReadonlyMap<number, string>;
 }
 
-async function readExactly(file: FileHandle, length: number, position: number): Promise<Buffer | undefined> {
-  const b = Buffer.alloc(length);
+/** Fill `target` from `position`; false when the file ends first. */
+async function readInto(file: FileHandle, target: Uint8Array, position: number): Promise<boolean> {
   let got = 0;
-  while (got < length) {
-    const { bytesRead } = await file.read(b, got, length - got, position + got);
-    if (bytesRead === 0) return undefined;
+  while (got < target.length) {
+    const { bytesRead } = await file.read(target, got, target.length - got, position + got);
+    if (bytesRead === 0) return false;
     got += bytesRead;
   }
-  return b;
+  return true;
+}
+
+async function readExactly(file: FileHandle, length: number, position: number): Promise<Buffer | undefined> {
+  const b = Buffer.alloc(length);
+  return (await readInto(file, b, position)) ? b : undefined;
 }
 
 /** The magic and the SESSION record, or a JournalError saying why the file is not a journal. */
@@ -202,19 +207,14 @@ async function walkRecords(
     const fromSeq = eh.readDoubleLE(0);
     const count = eh.readUInt32LE(8);
     const stringBytes = eh.readUInt32LE(12);
-    if (count < 1 || count > MAX_RECORD_EVENTS || stringBytes > MAX_RECORD_STRING_BYTES || EVENTS_HEADER_BYTES + count * 32 + stringBytes !== h.length) {
+    if (count < 1 || count > MAX_RECORD_EVENTS || stringBytes > MAX_RECORD_STRING_BYTES || EVENTS_HEADER_BYTES + count * BYTES_PER_EVENT + stringBytes !== h.length) {
       return stop('an events record has inconsistent sizes');
     }
     if (fromSeq !== seq) return stop(`an events record starts at event ${fromSeq}, expected ${seq}`);
-    const buffer = new ArrayBuffer(count * 32);
+    const buffer = new ArrayBuffer(count * BYTES_PER_EVENT);
     const colBytes = new Uint8Array(buffer);
-    let got = 0;
-    while (got < colBytes.length) {
-      const { bytesRead } = await file.read(colBytes, got, colBytes.length - got, body + EVENTS_HEADER_BYTES + got);
-      if (bytesRead === 0) return stop('the last record is cut short');
-      got += bytesRead;
-    }
-    const text = stringBytes > 0 ? await readExactly(file, stringBytes, body + EVENTS_HEADER_BYTES + count * 32) : Buffer.alloc(0);
+    if (!(await readInto(file, colBytes, body + EVENTS_HEADER_BYTES))) return stop('the last record is cut short');
+    const text = stringBytes > 0 ? await readExactly(file, stringBytes, body + EVENTS_HEADER_BYTES + count * BYTES_PER_EVENT) : Buffer.alloc(0);
     if (!text) return stop('the last record is cut short');
     let crc = crc32(eh);
     crc = crc32(colBytes, crc);
@@ -304,8 +304,7 @@ export async function convertJournalToJsonl(
         const textOf = (id: number) => block.strings.get(id);
         let batch = '';
         for (let i = 0; i < block.count; i++) {
-          const e: TraceEvent = decodeAt(block.columns, i, block.fromSeq + i, textOf);
-          batch += JSON.stringify(eventToJson(e)) + '\n';
+          batch += eventToJsonLine(decodeAt(block.columns, i, block.fromSeq + i, textOf)) + '\n';
           if (batch.length > 1 << 20) {
             await write(batch);
             batch = '';
