@@ -4,7 +4,7 @@
  */
 export { Timeline, type TimelineOptions, type RenderOverlay, type TimeDisplay } from './timeline';
 export { EventStore, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_EVENTS, type EventStoreOptions, type RawEvent, type StoreGap, type AppendResult } from './event-store';
-export { LaneSet, DEFAULT_INTX_GSI, MMIO_CLASSES, MSI_CLASSES, DMA_MARK_CLASSES, MmioClass, DmaMark, hex, type Lane, type LaneKind, type LaneGroup, type LaneSetOptions } from './lanes';
+export { LaneSet, DEFAULT_INTX_GSI, MMIO_CLASSES, MSI_CLASSES, DMA_MARK_CLASSES, MmioClass, DmaMark, bitName, hex, type Lane, type LaneKind, type LaneGroup, type LaneSetOptions } from './lanes';
 export { InstantSeries, LevelSeries, type LevelSpan } from './series';
 export { StormDetector, type StormOptions, type StormState, type DisabledIrq } from './storm';
 export { MarkerSet, type Marker, type MarkerData } from './markers';

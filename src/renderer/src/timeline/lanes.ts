@@ -57,12 +57,13 @@ export interface LaneSetOptions {
   readonly storm?: StormOptions;
 }
 
-const bitName = (bit: number): string => {
+/** A status bit's name: FACT, DMA, or `bit n`. */
+export function bitName(bit: number): string {
   const mask = 1 << bit;
   if (mask === EduIrq.Fact) return 'FACT';
   if (mask === EduIrq.Dma) return 'DMA';
   return `bit ${bit}`;
-};
+}
 
 export function hex(v: number): string {
   return `0x${(v >>> 0).toString(16)}`;

@@ -12,6 +12,7 @@
  *   max(250 ms, 5 × its last cost)) and only while a view wants it.
  */
 import { computed, inject, markRaw, shallowRef, type ComputedRef, type InjectionKey, type ShallowRef } from 'vue';
+import { t } from '../../i18n';
 import type { CursorName, DisabledIrq, Edge, Lane, Marker, MeasurementReport, Timeline, TimeRange } from '../../timeline';
 import { formatRate, formatTime } from '../../timeline';
 
@@ -202,6 +203,12 @@ export class TimelineView {
   /** The time display as a value that changes when shown times do (absolute, or relative to which origin). */
   get timeDisplayKey(): ComputedRef<number | null> {
     return (this.displayKey ??= this.select((s) => (s.relative ? s.origin : null)));
+  }
+
+  /** A time as shown, or the pending mark for null; read in a render, it re-renders when the time display changes. */
+  timeText(ns: number | null): string {
+    void this.timeDisplayKey.value;
+    return ns === null ? t('timeline.pending') : this.tl.formatTime(ns);
   }
 
   private takeSnapshot(): ViewSnapshot {

@@ -2,9 +2,8 @@
  * Words for the timeline in the UI language: lane names and descriptions (the engine's own labels are
  * English), deliveries, spans. Times stay in the engine's exact format.
  */
-import { EduIrq } from '../../../../common/edu/datasheet';
 import { t, type MessageKey } from '../../i18n';
-import { formatTime, hex, type Delivery, type Lane, type Marker } from '../../timeline';
+import { bitName, formatTime, hex, type Delivery, type Lane, type Marker } from '../../timeline';
 
 const SOURCE_KEYS: Readonly<Record<string, MessageKey>> = {
   machine: 'timeline.sourceMachine',
@@ -23,11 +22,6 @@ export function sourceName(name: string): string {
 
 function suffix(lane: Lane): string {
   return lane.id.slice(lane.id.indexOf(':') + 1);
-}
-
-function bitName(bit: number): string {
-  const mask = (1 << bit) >>> 0;
-  return mask === EduIrq.Fact ? 'FACT' : mask === EduIrq.Dma ? 'DMA' : `bit ${bit}`;
 }
 
 /** The lane's name as shown beside it. */
