@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Shell } from '../../../src/main/guest/shell/shell';
 import { bootGuest } from '../../support/guest';
+import { mulberry32 as random } from '../../support/prng';
 import { scriptShell, TEST_TOOLS } from './support';
-
-/** A small seeded PRNG (mulberry32), so that a failure names the seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.SHELL_FUZZ_SEED ?? 20240611);
 /** What a JavaScript bug looks like when it leaks into a message. */

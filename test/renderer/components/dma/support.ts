@@ -9,6 +9,7 @@ import type { ClockState, EduRegisters, LabSnapshot, MachineStatus } from '../..
 import { BYTES_PER_EVENT, columnsOf } from '../../../../src/common/trace/columns';
 import { EventFlag, EventKind, Source } from '../../../../src/common/trace/schema';
 import type { Lab } from '../../../../src/renderer/src/api/lab';
+import { snapshot as baseSnapshot } from '../shell/support';
 
 export interface Ev {
   readonly kind: EventKind;
@@ -50,36 +51,15 @@ export function eventBatch(fromSeq: number, events: readonly Ev[]): DecodedBatch
 export const MiB = 1 << 20;
 
 export function registers(over: Partial<EduRegisters> = {}): EduRegisters {
-  return {
-    id: 0x010000ed,
-    liveness: 0,
-    factorial: 0,
-    status: 0,
-    irqStatus: 0,
-    dmaSrc: '0x0',
-    dmaDst: '0x0',
-    dmaCount: '0x0',
-    dmaCmd: '0x0',
-    dmaDeadlineNs: null,
-    ...over,
-  };
+  return { ...baseSnapshot().registers, ...over };
 }
 
 export function machine(over: Partial<MachineStatus> = {}): MachineStatus {
-  return {
-    state: 'running',
-    profile: 'upstream',
-    ramSize: 128 * MiB,
-    dmaMask: '0xfffffff',
-    factDelayMs: 0,
-    bar0: 0xfea00000,
-    abortMessage: null,
-    ...over,
-  };
+  return { ...baseSnapshot().machine, ramSize: 128 * MiB, ...over };
 }
 
 export function clock(over: Partial<ClockState> = {}): ClockState {
-  return { state: 'running', vns: 1_000_000_000, speed: 1, deterministic: false, nextDeadlineNs: null, ...over };
+  return { ...baseSnapshot().clock, vns: 1_000_000_000, ...over };
 }
 
 /** Config space with the command register at 0x0107 (bus master on) unless `command` says otherwise. */
@@ -95,21 +75,14 @@ export function configBytes(command = 0x0107): number[] {
 }
 
 export function snapshot(over: { machine?: Partial<MachineStatus>; clock?: Partial<ClockState>; registers?: Partial<EduRegisters>; buffer?: Uint8Array; command?: number } = {}): LabSnapshot {
-  return {
+  return baseSnapshot({
     machine: machine(over.machine),
     clock: clock(over.clock),
     registers: registers(over.registers),
     config: configBytes(over.command),
-    configWritable: new Array<number>(256).fill(0),
     dmaBuffer: encodeBase64(over.buffer ?? new Uint8Array(4096)),
     driver: { loaded: true, params: null, irq: 11, mode: 'intx' },
-    console: '',
-    deviceLog: [],
-    eventsRecorded: 0,
-    eventsFirstSeq: 0,
-    replay: null,
-    exports: [],
-  };
+  });
 }
 
 /** Guest RAM of the fake lab: sparse bytes by address, zeros elsewhere. */

@@ -4,15 +4,13 @@
  * the way the window has them.
  */
 import { flushPromises } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
 import { encodeEventBatch, type DecodedBatch, type EventBatch } from '../../../../src/common/api/event-batch';
 import { BYTES_PER_EVENT, columnsOf } from '../../../../src/common/trace/columns';
 import { EventFlag, EventKind, Source } from '../../../../src/common/trace/schema';
 import type { Lab } from '../../../../src/renderer/src/api/lab';
 import { publishEventBatch } from '../../../../src/renderer/src/session';
-import { useLab } from '../../../../src/renderer/src/stores/lab';
 import { useLessons } from '../../../../src/renderer/src/stores/lessons';
-import { snapshot } from '../shell/support';
+import { fakeLab, setupStores, snapshot, type Answer } from '../shell/support';
 
 export interface Ev {
   readonly kind: EventKind;
@@ -70,34 +68,9 @@ export async function stream(fromSeq: number, events: readonly Ev[]): Promise<vo
   await flushPromises();
 }
 
-export type Answer = unknown | ((...args: unknown[]) => unknown);
-
-/** A Lab recording its calls; an answer that is a function is called with the arguments. */
-export function fakeLab(answers: Record<string, Answer> = {}) {
-  const calls: { method: string; args: unknown[] }[] = [];
-  const lab = new Proxy({} as Record<string, unknown>, {
-    get(_t, method: string) {
-      if (method === 'host') return 'web';
-      if (method === 'onStream') return () => () => {};
-      if (method === 'resync' || method === 'ack') return () => {};
-      return async (...args: unknown[]) => {
-        calls.push({ method, args });
-        const answer = answers[method];
-        if (answer instanceof Error) throw answer;
-        return typeof answer === 'function' ? (answer as (...a: unknown[]) => unknown)(...args) : answer;
-      };
-    },
-  }) as unknown as Lab;
-  return { lab, calls };
-}
-
 /** Fresh stores on `lab`, with `recorded` events in the session so far. */
 export function setup(lab: Lab, recorded = 0) {
-  setActivePinia(createPinia());
-  const store = useLab();
-  store.attach(lab);
-  store.applySnapshot(snapshot({ eventsRecorded: recorded }));
-  return { lab: store, lessons: useLessons() };
+  return { lab: setupStores(lab, snapshot({ eventsRecorded: recorded })), lessons: useLessons() };
 }
 
 /** A lab that answers getSnapshot with `recorded` events and getEvents from `events` (index = sequence number). */

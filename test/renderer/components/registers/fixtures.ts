@@ -8,13 +8,19 @@ import type { EduRegisters, LabApi, LabSnapshot } from '../../../../src/common/a
 import type { Lab } from '../../../../src/renderer/src/api/lab';
 import { setLanguage } from '../../../../src/renderer/src/i18n';
 import { useLab } from '../../../../src/renderer/src/stores/lab';
+import { snapshot as baseSnapshot } from '../shell/support';
+
+/** Puts `value` little-endian in `size` bytes at `offset` of `bytes`. */
+function littleEndianInto(bytes: number[]): (offset: number, size: number, value: number) => void {
+  return (offset, size, value) => {
+    for (let i = 0; i < size; i++) bytes[offset + i] = Math.floor(value / 256 ** i) & 0xff;
+  };
+}
 
 /** 00:04.0's configuration space as the firmware leaves it (command 0x0103, BAR0 at 0xfea00000, IRQ 11). */
 export function edu00040Config(): number[] {
   const c = new Array<number>(256).fill(0);
-  const put = (offset: number, size: number, value: number) => {
-    for (let i = 0; i < size; i++) c[offset + i] = Math.floor(value / 256 ** i) & 0xff;
-  };
+  const put = littleEndianInto(c);
   put(0x00, 2, 0x1234);
   put(0x02, 2, 0x11e8);
   put(0x04, 2, 0x0103);
@@ -35,9 +41,7 @@ export function edu00040Config(): number[] {
 /** Its write mask, as the device declares it. */
 export function edu00040Wmask(): number[] {
   const m = new Array<number>(256).fill(0);
-  const put = (offset: number, size: number, value: number) => {
-    for (let i = 0; i < size; i++) m[offset + i] = Math.floor(value / 256 ** i) & 0xff;
-  };
+  const put = littleEndianInto(m);
   put(0x04, 2, 0x0507);
   put(0x0c, 1, 0xff);
   put(0x10, 4, 0xfff00000);
@@ -64,22 +68,13 @@ export const POWER_ON_REGISTERS: EduRegisters = {
 };
 
 export function snapshot(over: Partial<LabSnapshot> = {}): LabSnapshot {
-  return {
-    machine: { state: 'running', profile: 'upstream', ramSize: 256 << 20, dmaMask: '0xfffffff', factDelayMs: 0, bar0: 0xfea00000, abortMessage: null },
+  return baseSnapshot({
     clock: { state: 'running', vns: 1_000_000_000, speed: 1, deterministic: false, nextDeadlineNs: null },
     registers: POWER_ON_REGISTERS,
     config: edu00040Config(),
     configWritable: edu00040Wmask(),
-    dmaBuffer: '',
-    driver: { loaded: false, params: null, irq: null, mode: null },
-    console: '',
-    deviceLog: [],
-    eventsRecorded: 0,
-    eventsFirstSeq: 0,
-    replay: null,
-    exports: [],
     ...over,
-  };
+  });
 }
 
 export interface Call {

@@ -25,19 +25,22 @@ export function snapshot(over: Partial<LabSnapshot> = {}): LabSnapshot {
   };
 }
 
+/** What a fake Lab's method answers: a value, an Error to throw, or a function called with the arguments. */
+export type Answer = unknown | ((...args: unknown[]) => unknown);
+
 /** A Lab whose methods record their calls and answer from `answers` (undefined otherwise). */
-export function fakeLab(answers: Record<string, unknown> = {}) {
+export function fakeLab(answers: Record<string, Answer> = {}) {
   const calls: { method: string; args: unknown[] }[] = [];
   const lab = new Proxy({} as Record<string, unknown>, {
     get(_t, method: string) {
       if (method === 'host') return 'web';
       if (method === 'onStream') return () => () => {};
-      if (method === 'resync') return () => {};
+      if (method === 'resync' || method === 'ack') return () => {};
       return async (...args: unknown[]) => {
         calls.push({ method, args });
         const answer = answers[method];
         if (answer instanceof Error) throw answer;
-        return answer;
+        return typeof answer === 'function' ? (answer as (...a: unknown[]) => unknown)(...args) : answer;
       };
     },
   }) as unknown as Lab;
